@@ -1,0 +1,20 @@
+# Warnings live on an interface target that our own targets link; third-party headers are
+# included as system headers, so -Werror only judges our code.
+add_library(index_optimizer_warnings INTERFACE)
+target_compile_options(index_optimizer_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
+if(INDEX_OPTIMIZER_WERROR)
+  target_compile_options(index_optimizer_warnings INTERFACE -Werror)
+endif()
+
+# Sanitizers apply to everything we build (library, daemon, tests) so reports cover the whole
+# process.
+if(INDEX_OPTIMIZER_SANITIZERS)
+  list(JOIN INDEX_OPTIMIZER_SANITIZERS "," _sanitizers)
+  if(_sanitizers MATCHES "thread" AND _sanitizers MATCHES "address")
+    message(FATAL_ERROR "INDEX_OPTIMIZER_SANITIZERS: 'thread' cannot be combined with 'address'")
+  endif()
+  add_compile_options(-fsanitize=${_sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_sanitizers})
+endif()
