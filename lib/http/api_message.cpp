@@ -1,0 +1,74 @@
+#include "http/api_message.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace index_optimizer::http {
+
+std::optional<std::string_view> api_request::header(std::string_view name) const {
+  const auto it = raw.find(name);
+  if (it == raw.end()) return std::nullopt;
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+api_response json_response(unsigned status, const boost::json::value& body) {
+  api_response r;
+  r.status = status;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+std::string_view error_type_for_status(unsigned status) noexcept {
+  switch (status) {
+    case 400:
+      return "BadRequestError";
+    case 401:
+      return "UnauthorizedError";
+    case 403:
+      return "ForbiddenError";
+    case 404:
+      return "NotFoundError";
+    case 405:
+      return "MethodNotAllowedError";
+    case 408:
+      return "RequestTimeoutError";
+    case 409:
+      return "AlreadyExistsError";
+    case 412:
+      return "PreconditionFailedError";
+    case 413:
+      return "PayloadTooLargeError";
+    case 415:
+      return "UnsupportedMediaTypeError";
+    case 422:
+      return "ValidationError";
+    case 428:
+      return "PreconditionRequiredError";
+    case 429:
+      return "TooManyRequestsError";
+    case 431:
+      return "RequestHeaderFieldsTooLargeError";
+    case 502:
+      return "BadGatewayError";
+    case 503:
+      return "ServiceUnavailableError";
+    case 504:
+      return "GatewayTimeoutError";
+    default:
+      return status >= 500 ? "InternalServerError" : "BadRequestError";
+  }
+}
+
+api_response error_response(unsigned status, std::string_view message,
+                            boost::json::object details) {
+  boost::json::object error;
+  error["message"] = message;
+  error["type"] = error_type_for_status(status);
+  error["details"] = std::move(details);
+  boost::json::object envelope;
+  envelope["success"] = false;
+  envelope["status"] = status;
+  envelope["error"] = std::move(error);
+  return json_response(status, envelope);
+}
+
+}  // namespace index_optimizer::http

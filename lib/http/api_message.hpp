@@ -1,0 +1,57 @@
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "auth/permission.hpp"
+
+namespace index_optimizer::http {
+
+using beast_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Who made a request, once authenticated. Open routes see an anonymous caller.
+struct caller_identity {
+  std::string key_name;  // empty when anonymous
+  permission level = permission::none;
+};
+
+// What a handler sees: the parsed request plus what routing and authentication found.
+struct api_request {
+  beast_request raw;
+  std::string path;                                // decoded path, without the query
+  std::map<std::string, std::string> query;        // decoded query parameters (last one wins)
+  std::map<std::string, std::string> path_params;  // from the route template
+  caller_identity caller;
+  std::string remote_address;
+
+  // Header value by case-insensitive name; nullopt when absent.
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+struct api_response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+api_response json_response(unsigned status, const boost::json::value& body);
+
+// Mixpeek's error type name for a status ("NotFoundError", ...). Mixpeek names none for 405, 412,
+// 413, 431, 502, 503 and 504: ours follow its style (see docs/api.md).
+std::string_view error_type_for_status(unsigned status) noexcept;
+
+// Mixpeek's error envelope:
+// {"success": false, "status": N, "error": {"message", "type", "details"}}.
+api_response error_response(unsigned status, std::string_view message,
+                            boost::json::object details = {});
+
+}  // namespace index_optimizer::http

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <string_view>
+
+namespace index_optimizer::http {
+
+// Request metrics labelled by route template (never the raw path: identifiers in paths would make
+// label cardinality unbounded), method and status.
+class http_metrics {
+ public:
+  explicit http_metrics(prometheus::Registry& registry);
+
+  void observe(std::string_view route, std::string_view method, unsigned status, double seconds);
+  prometheus::Gauge& in_flight() { return in_flight_; }
+  prometheus::Gauge& open_connections() { return connections_; }
+  prometheus::Counter& rejected_connections() { return rejected_; }
+
+ private:
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  prometheus::Gauge& in_flight_;
+  prometheus::Gauge& connections_;
+  prometheus::Counter& rejected_;
+};
+
+}  // namespace index_optimizer::http

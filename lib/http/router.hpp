@@ -1,0 +1,74 @@
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "auth/permission.hpp"
+#include "http/api_message.hpp"
+
+namespace index_optimizer::http {
+
+// Splits a request target into its percent-decoded path segments and query parameters.
+// Returns nullopt for targets that are not origin-form or contain invalid percent escapes.
+struct parsed_target {
+  std::string path;  // decoded, for logs and handlers
+  std::vector<std::string> segments;
+  std::map<std::string, std::string> query;
+};
+std::optional<parsed_target> parse_target(std::string_view target);
+
+using handler = std::function<api_response(api_request&)>;
+
+// Where a handler runs. Handlers that touch Redis or Qdrant block, so they run on the worker pool
+// and never on an I/O thread; handlers that only read memory (health, metrics) run inline.
+enum class execution { worker_pool, inline_io };
+
+struct route {
+  boost::beast::http::verb method;
+  std::string path_template;  // "/v1/namespaces/{namespace_identifier}"; also the metrics label
+  permission required = permission::read;  // permission::none: open to anyone
+  handler handle;
+  execution where = execution::worker_pool;
+};
+
+struct route_match {
+  const route* matched;
+  std::map<std::string, std::string> path_params;
+};
+struct route_not_found {};
+struct route_method_not_allowed {
+  std::vector<std::string> allowed;  // for the Allow header, e.g. {"GET", "PATCH"}
+};
+using route_result = std::variant<route_match, route_not_found, route_method_not_allowed>;
+
+// Maps method + path to a route. Pure: no I/O, unit-tested without sockets.
+class router {
+ public:
+  // Throws std::invalid_argument on a malformed template or a duplicate method + template.
+  void add(route r);
+  route_result match(boost::beast::http::verb method, const parsed_target& target) const;
+  // Convenience for tests: parses a raw request target first.
+  route_result match(boost::beast::http::verb method, std::string_view target) const;
+  const std::vector<route>& routes() const { return routes_; }
+
+ private:
+  struct compiled {
+    std::vector<std::string> segments;  // "{name}" segments are parameters
+  };
+  static std::optional<std::map<std::string, std::string>> match_segments(
+      const compiled& c, const std::vector<std::string_view>& path);
+
+  std::vector<route> routes_;
+  std::vector<compiled> compiled_;
+};
+
+// Percent-decoding ('+' is a space only in query strings). nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
+
+}  // namespace index_optimizer::http

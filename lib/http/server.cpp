@@ -1,0 +1,396 @@
+#include "http/server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+
+#include "logging/logger.hpp"
+
+namespace index_optimizer::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(server& owner, tcp::socket&& socket)
+      : server_(owner),
+        stream_(std::move(socket)),
+        // Bounds what pipelined-but-unanswered requests can occupy.
+        buffer_(owner.options_.max_header_bytes + owner.options_.max_body_bytes + 4096) {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+  }
+
+  ~session() { server_.unregister_session(this); }
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  // Answers with a canned response and closes: used when the connection cap is reached.
+  void reject(api_response response) {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), r = std::move(response)] {
+      self->closing_ = true;
+      self->send(r, 11, "unmatched", "NONE", std::chrono::steady_clock::now());
+    });
+  }
+
+  // Called on shutdown: closes the connection now if it waits for a request; a request being
+  // handled completes and its response closes the connection.
+  void close_if_idle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->busy_) self->close();
+    });
+  }
+
+  void force_close() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
+
+  const std::string& remote() const { return remote_; }
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  // Writes a response (on the strand) and either reads the next request or closes.
+  void send(const api_response& r, unsigned version, std::string route_label, std::string method,
+            std::chrono::steady_clock::time_point started) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(version);
+    res->result(r.status);
+    res->set(bhttp::field::server, "index-optimizer");
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers)
+      res->insert(name, value);
+    res->body() = r.body;
+    res->keep_alive(keep_alive_ && !closing_ && !server_.draining_.load());
+    res->prepare_payload();
+    stream_.expires_after(server_.options_.write_timeout);
+    bhttp::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, route_label = std::move(route_label),
+         method = std::move(method), started](beast::error_code ec, std::size_t) {
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          if (self->server_.metrics_) {
+            self->server_.metrics_->observe(route_label, method, res->result_int(), seconds);
+          }
+          if (self->counted_in_flight_) {
+            self->counted_in_flight_ = false;
+            if (self->server_.metrics_) self->server_.metrics_->in_flight().Decrement();
+          }
+          self->busy_ = false;
+          if (ec || !res->keep_alive()) {
+            self->close();
+            return;
+          }
+          self->do_read();
+        });
+  }
+
+ private:
+  friend class server;
+
+  void do_read() {
+    if (closing_ || server_.draining_.load()) {
+      close();
+      return;
+    }
+    parser_.emplace();
+    parser_->body_limit(server_.options_.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
+    stream_.expires_after(first_request_ ? server_.options_.read_timeout
+                                         : server_.options_.idle_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    const auto now = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset || closing_) {
+      close();
+      return;
+    }
+    if (ec) {
+      // The request could not be read as HTTP: answer once, then close, since the stream
+      // position is unknown.
+      unsigned status = 400;
+      std::string message = "Malformed HTTP request: " + ec.message();
+      if (ec == bhttp::error::body_limit) {
+        status = 413;
+        message = "Request body exceeds the limit of " +
+                  std::to_string(server_.options_.max_body_bytes) + " bytes";
+      } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+        status = 431;
+        message = "Request headers exceed the limit of " +
+                  std::to_string(server_.options_.max_header_bytes) + " bytes";
+      }
+      closing_ = true;
+      busy_ = true;
+      send(error_response(status, message), 11, "unmatched", "NONE", now);
+      return;
+    }
+    first_request_ = false;
+    busy_ = true;
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    if (server_.metrics_) {
+      server_.metrics_->in_flight().Increment();
+      counted_in_flight_ = true;
+    }
+    server_.handle(shared_from_this(), std::move(req));
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  server& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+  bool first_request_ = true;
+  bool keep_alive_ = true;
+  bool busy_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  bool counted_in_flight_ = false;
+};
+
+server::server(server_options options, router routes, std::shared_ptr<api_key_authenticator> auth,
+               std::shared_ptr<http_metrics> metrics)
+    : options_(std::move(options)),
+      router_(std::move(routes)),
+      auth_(std::move(auth)),
+      metrics_(std::move(metrics)),
+      auth_required_(options_.auth_required),
+      acceptor_(asio::make_strand(io_)),
+      workers_(std::max(1u, options_.worker_threads)) {}
+
+server::~server() {
+  shutdown(std::chrono::milliseconds(0));
+}
+
+void server::start() {
+  const auto address = asio::ip::make_address(options_.address);
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  boost::system::error_code ec;
+  acceptor_.bind(endpoint, ec);
+  if (ec) {
+    throw std::system_error(ec, "cannot listen on " + options_.address + ":" +
+                                    std::to_string(options_.port) + " (http.address / http.port)");
+  }
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  bound_port_ = acceptor_.local_endpoint().port();
+  do_accept();
+  for (unsigned i = 0; i < std::max(1u, options_.io_threads); ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+  }
+}
+
+void server::do_accept() {
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           on_accept(ec, std::move(socket));
+                         });
+}
+
+void server::on_accept(boost::system::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    auto s = std::make_shared<session>(*this, std::move(socket));
+    const bool over_limit = session_count_.load() >= options_.max_connections;
+    register_session(s);
+    if (over_limit) {
+      if (metrics_) metrics_->rejected_connections().Increment();
+      auto r = error_response(503, "Too many open connections; retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      s->reject(std::move(r));
+    } else {
+      s->run();
+    }
+  } else if (ec == asio::error::no_descriptors) {
+    log_warn("http accept failed: out of file descriptors", {{"error", ec.message()}});
+  }
+  do_accept();
+}
+
+void server::register_session(const std::shared_ptr<session>& s) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.push_back(s);
+  ++session_count_;
+  if (metrics_) metrics_->open_connections().Increment();
+}
+
+void server::unregister_session(session* s) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.remove_if([s](const std::weak_ptr<session>& w) {
+    auto locked = w.lock();
+    return !locked || locked.get() == s;
+  });
+  --session_count_;
+  if (metrics_) metrics_->open_connections().Decrement();
+  sessions_cv_.notify_all();
+}
+
+void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
+  const auto started = std::chrono::steady_clock::now();
+  const unsigned version = raw.version();
+  const std::string method(bhttp::to_string(raw.method()));
+  auto respond = [s, version, method, started](const api_response& r, std::string label) {
+    s->send(r, version, std::move(label), method, started);
+  };
+
+  const std::string_view target(raw.target().data(), raw.target().size());
+  auto parsed = parse_target(target);
+  if (!parsed) {
+    respond(error_response(400, "Malformed request target"), "unmatched");
+    return;
+  }
+  const auto result = router_.match(raw.method(), *parsed);
+  if (std::holds_alternative<route_not_found>(result)) {
+    boost::json::object details;
+    details["path"] = parsed->path;
+    respond(error_response(404, "No route for " + method + " " + parsed->path, details),
+            "unmatched");
+    return;
+  }
+  if (const auto* na = std::get_if<route_method_not_allowed>(&result)) {
+    auto r = error_response(405, "Method " + method + " is not allowed on " + parsed->path);
+    r.headers.emplace_back("Allow", join(na->allowed, ", "));
+    respond(r, "unmatched");
+    return;
+  }
+  const auto& match = std::get<route_match>(result);
+  const route& rt = *match.matched;
+
+  auto request = std::make_shared<api_request>();
+  request->path = std::move(parsed->path);
+  request->query = std::move(parsed->query);
+  request->path_params = match.path_params;
+  request->remote_address = s->remote();
+  request->raw = std::move(raw);
+
+  const bool open = rt.required == permission::none || !auth_required_.load() ||
+                    options_.open_paths.count(rt.path_template) != 0;
+  if (!open) {
+    const auto auth = auth_->authenticate(request->header("Authorization"));
+    if (auth.outcome != auth_outcome::ok) {
+      auto r = error_response(401, auth.outcome == auth_outcome::missing
+                                       ? "Missing API key: send Authorization: Bearer <key>"
+                                       : "Invalid API key");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      respond(r, rt.path_template);
+      return;
+    }
+    request->caller = {auth.key_name, auth.level};
+    if (!permits(auth.level, rt.required)) {
+      boost::json::object details;
+      details["required_permission"] = to_string(rt.required);
+      respond(error_response(403,
+                             "API key '" + auth.key_name + "' lacks the '" +
+                                 std::string(to_string(rt.required)) + "' permission",
+                             details),
+              rt.path_template);
+      return;
+    }
+  } else if (!auth_required_.load()) {
+    request->caller = {"", permission::admin};
+  }
+
+  auto run = [&rt, request]() -> api_response {
+    try {
+      return rt.handle(*request);
+    } catch (const std::exception& e) {
+      log_error("http handler failed",
+                {{"route", rt.path_template}, {"error", std::string(e.what())}});
+      return error_response(500, "Internal server error");
+    }
+  };
+  if (rt.where == execution::inline_io) {
+    respond(run(), rt.path_template);
+    return;
+  }
+  asio::post(workers_, [s, run, respond, label = rt.path_template]() mutable {
+    api_response r = run();
+    asio::post(s->executor(),
+               [respond, r = std::move(r), label]() mutable { respond(r, std::move(label)); });
+  });
+}
+
+void server::shutdown(std::chrono::milliseconds deadline) {
+  if (stopped_) return;
+  stopped_ = true;
+  draining_.store(true);
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::vector<std::shared_ptr<session>> live;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live)
+    s->close_if_idle();
+  live.clear();
+  {
+    std::unique_lock lock(sessions_mutex_);
+    sessions_cv_.wait_for(lock, deadline, [this] { return session_count_.load() == 0; });
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live)
+    s->force_close();
+  live.clear();
+  // Handlers finish (their I/O is bounded by timeouts) before the I/O threads stop, so no
+  // completion is posted to a destroyed strand.
+  workers_.join();
+  {
+    std::unique_lock lock(sessions_mutex_);
+    sessions_cv_.wait_for(lock, std::chrono::seconds(5),
+                          [this] { return session_count_.load() == 0; });
+  }
+  io_.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+}  // namespace index_optimizer::http
