@@ -1,0 +1,240 @@
+#include "app/application.hpp"
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <csignal>
+
+#include "auth/api_key_authenticator.hpp"
+#include "health/health_registry.hpp"
+#include "http/http_metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "logging/logger.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/process_collector.hpp"
+#include "redis/redis_pool.hpp"
+#include "systemd_notify/systemd_notifier.hpp"
+
+namespace index_optimizer {
+
+namespace asio = boost::asio;
+using boost::beast::http::verb;
+
+namespace {
+
+std::vector<api_key_entry> key_entries(const auth_config& auth) {
+  std::vector<api_key_entry> out;
+  for (const auto& k : auth.keys) {
+    permission level = permission::none;
+    for (const auto p : k.permissions) level = std::max(level, p);
+    out.push_back({k.name, k.sha256, level});
+  }
+  return out;
+}
+
+http::server_options server_options_from(const config& cfg) {
+  http::server_options o;
+  o.address = cfg.http.address;
+  o.port = static_cast<unsigned short>(cfg.http.port);
+  o.io_threads = static_cast<unsigned>(cfg.http.threads);
+  o.worker_threads = static_cast<unsigned>(cfg.http.worker_threads);
+  o.max_body_bytes = cfg.http.max_body_bytes;
+  o.max_header_bytes = cfg.http.max_header_bytes;
+  o.read_timeout = cfg.http.read_timeout;
+  o.idle_timeout = cfg.http.idle_timeout;
+  o.write_timeout = cfg.http.read_timeout;
+  o.max_connections = static_cast<size_t>(cfg.http.max_connections);
+  o.auth_required = cfg.auth.required;
+  o.open_paths = {cfg.auth.open_paths.begin(), cfg.auth.open_paths.end()};
+  return o;
+}
+
+}  // namespace
+
+struct application::state {
+  config cfg;
+  std::filesystem::path config_path;
+  std::map<std::string, std::string> environment;
+
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<process_collector> process = std::make_shared<process_collector>();
+  std::shared_ptr<health_registry> health = std::make_shared<health_registry>();
+  std::shared_ptr<api_key_authenticator> auth;
+  std::shared_ptr<redis_pool> redis;
+  std::unique_ptr<http::server> server;
+  systemd_notifier notifier;
+
+  asio::io_context signals_io;  // the main thread's loop: signals and the watchdog
+
+  http::router build_router();
+  void reload();
+};
+
+http::router application::state::build_router() {
+  http::router r;
+  r.add({verb::get, "/healthz", permission::none,
+         [](http::api_request&) {
+           return http::json_response(200, boost::json::object{{"status", "ok"}});
+         },
+         http::execution::inline_io});
+  r.add({verb::get, "/readyz", permission::none,
+         [this](http::api_request&) {
+           const auto results = health->evaluate();
+           boost::json::array checks;
+           std::string failing;
+           for (const auto& c : results) {
+             checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+             if (!c.ok) failing += (failing.empty() ? "" : "; ") + c.name + ": " + c.detail;
+           }
+           if (health_registry::all_ok(results)) {
+             return http::json_response(200, {{"status", "ready"}, {"checks", checks}});
+           }
+           return http::error_response(503, "Not ready: " + failing, {{"checks", checks}});
+         }});
+  r.add({verb::get, "/metrics", permission::none,
+         [this](http::api_request&) {
+           http::api_response res;
+           res.content_type = std::string(k_prometheus_content_type);
+           res.body = render_prometheus_text({registry, process});
+           return res;
+         },
+         http::execution::inline_io});
+  return r;
+}
+
+void application::state::reload() {
+  notifier.reloading();
+  try {
+    config next = load_config(config_path, environment_snapshot());
+    for (const auto& change : describe_reload(cfg, next)) {
+      log_info("config reloaded", {{"change", change}});
+    }
+    for (const auto& key : restart_required(cfg, next)) {
+      log_warn("config change needs a restart to take effect", {{"key", key}});
+    }
+    configure_logging(next.logging.level, next.logging.format);
+    auth->replace_keys(key_entries(next.auth));
+    server->set_auth_required(next.auth.required);
+    // Only reloadable sections are carried over; the rest keeps its start-up value.
+    cfg.logging = next.logging;
+    cfg.auth = next.auth;
+    cfg.optimizer = next.optimizer;
+  } catch (const std::exception& e) {
+    log_error("config reload failed; keeping the running config", {{"error", e.what()}});
+  }
+  notifier.status("serving");
+  notifier.ready();
+}
+
+application::application(config cfg, std::filesystem::path config_path,
+                         std::map<std::string, std::string> environment)
+    : state_(std::make_unique<state>()) {
+  state_->cfg = std::move(cfg);
+  state_->config_path = std::move(config_path);
+  state_->environment = std::move(environment);
+}
+
+application::~application() = default;
+
+int application::run() {
+  auto& s = *state_;
+  configure_logging(s.cfg.logging.level, s.cfg.logging.format);
+  log_info("starting index-optimizer",
+           {{"version", INDEX_OPTIMIZER_VERSION}, {"config", s.config_path.string()}});
+
+  prometheus::BuildGauge()
+      .Name("index_optimizer_build_info")
+      .Help("Build information; the value is always 1.")
+      .Register(*s.registry)
+      .Add({{"version", INDEX_OPTIMIZER_VERSION}})
+      .Set(1);
+
+  redis_pool_options pool_options;
+  pool_options.size = static_cast<size_t>(s.cfg.redis.pool_size);
+  pool_options.connect_timeout = s.cfg.redis.connect_timeout;
+  pool_options.command_timeout = s.cfg.redis.command_timeout;
+  s.redis = std::make_shared<redis_pool>(s.cfg.redis.endpoint, pool_options);
+  s.health->add_check("redis", [redis = s.redis, timeout = s.cfg.redis.connect_timeout] {
+    const auto r = redis->ping(timeout);
+    if (r) return health_check_result{"redis", true, ""};
+    return health_check_result{"redis", false, "unreachable: " + r.error().message};
+  });
+
+  s.auth = std::make_shared<api_key_authenticator>(key_entries(s.cfg.auth));
+  if (s.cfg.auth.required && s.cfg.auth.keys.empty()) {
+    log_warn("auth.required is on but no auth.keys are configured: every protected route "
+             "answers 401");
+  }
+  auto metrics = std::make_shared<http::http_metrics>(*s.registry);
+  s.server = std::make_unique<http::server>(server_options_from(s.cfg), s.build_router(), s.auth,
+                                            metrics);
+  s.server->start();
+  log_info("http listening",
+           {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
+
+  bool stop_requested = false;
+  asio::signal_set signals(s.signals_io, SIGTERM, SIGINT, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          log_info("SIGHUP: reloading configuration");
+          s.reload();
+          signals.async_wait(on_signal);
+          return;
+        }
+        log_info("stop signal received", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        stop_requested = true;
+        s.signals_io.stop();
+      };
+  signals.async_wait(on_signal);
+
+  // READY=1 once the listener is bound and Redis answered: until then systemd keeps dependent
+  // units waiting, and /readyz says what is missing.
+  asio::steady_timer redis_wait(s.signals_io);
+  std::function<void()> try_ready = [&] {
+    const auto r = s.redis->ping(s.cfg.redis.connect_timeout);
+    if (r) {
+      log_info("redis reachable; ready");
+      s.notifier.ready();
+      return;
+    }
+    log_warn("waiting for redis", {{"error", r.error().message}});
+    redis_wait.expires_after(std::chrono::seconds(1));
+    redis_wait.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) try_ready();
+    });
+  };
+  asio::post(s.signals_io, try_ready);
+
+  // Watchdog pings only while every component reports progress, so a wedged consumer gets the
+  // unit restarted.
+  asio::steady_timer watchdog(s.signals_io);
+  std::function<void()> arm_watchdog = [&] {
+    const auto interval = s.notifier.watchdog_interval();
+    if (!interval) return;
+    watchdog.expires_after(*interval);
+    watchdog.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (health_registry::all_ok(s.health->components())) s.notifier.watchdog();
+      arm_watchdog();
+    });
+  };
+  arm_watchdog();
+
+  s.signals_io.run();
+
+  s.notifier.stopping();
+  log_info("draining", {{"deadline_ms", static_cast<int64_t>(s.cfg.shutdown.drain_timeout.count())}});
+  s.server->shutdown(s.cfg.shutdown.drain_timeout);
+  log_info("stopped");
+  return stop_requested ? 0 : 1;
+}
+
+}  // namespace index_optimizer
