@@ -1,0 +1,186 @@
+// The real binary against a real redis-server: health, readiness, metrics, signals.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <regex>
+
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+#include "support/wait.hpp"
+
+namespace index_optimizer::testing {
+namespace {
+
+// The dev key's SHA-256 (sha256sum of "dev-admin-key").
+std::string dev_key_hash();
+
+std::string base_config() {
+  return "logging:\n  level: debug\n"
+         "optimizer:\n  enabled: false\n";
+}
+
+double metric_value(const std::string& text, const std::string& name) {
+  std::regex re("(^|\n)" + name + " ([0-9.e+-]+)");
+  std::smatch m;
+  if (!std::regex_search(text, m, re)) return -1;
+  return std::stod(m[2]);
+}
+
+TEST(DaemonLifecycle, ServesHealthReadinessAndMetrics) {
+  redis_server redis;
+  daemon_process d({base_config(), redis.url()});
+  const auto health = d.get("/healthz");
+  EXPECT_EQ(health.status, 200u);
+  EXPECT_EQ(parse_json(health.body).at("status"), "ok");
+
+  ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
+  const auto ready = parse_json(d.get("/readyz").body);
+  EXPECT_EQ(ready.at("status"), "ready");
+
+  const auto metrics = d.get("/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_EQ(metrics.header("content-type"), "text/plain; version=0.0.4");
+  EXPECT_NE(metrics.body.find("index_optimizer_build_info{version=\""), std::string::npos);
+  EXPECT_GT(metric_value(metrics.body, "process_resident_memory_bytes"), 0);
+  EXPECT_GT(metric_value(metrics.body, "process_open_fds"), 0);
+  EXPECT_GT(metric_value(metrics.body, "process_start_time_seconds"), 1.7e9);
+  EXPECT_NE(metrics.body.find("index_optimizer_http_requests_total{"), std::string::npos);
+  EXPECT_NE(metrics.body.find("route=\"/readyz\""), std::string::npos);
+}
+
+TEST(DaemonLifecycle, MetricsPassPromtoolCheck) {
+  if (!std::ifstream("/usr/bin/promtool")) {
+    GTEST_SKIP() << "promtool not installed (Debian package 'prometheus'; scripts/test installs it)";
+  }
+  redis_server redis;
+  daemon_process d({base_config(), redis.url()});
+  d.get("/healthz");
+  const auto metrics = d.get("/metrics");
+  temp_dir dir;
+  const auto file = dir.path() / "metrics.txt";
+  std::ofstream(file) << metrics.body;
+  const std::string command = "/usr/bin/promtool check metrics < " + file.string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+  const int status = ::pclose(pipe);
+  EXPECT_EQ(status, 0) << out;
+}
+
+TEST(DaemonLifecycle, ReadinessFollowsRedis) {
+  redis_server redis;
+  daemon_process d({base_config(), redis.url()});
+  ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
+  redis.stop();
+  ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 503; })) << d.output();
+  const auto body = parse_json(d.get("/readyz").body);
+  EXPECT_EQ(body.at("error").at("type"), "ServiceUnavailableError");
+  EXPECT_NE(std::string(body.at("error").at("message").as_string()).find("redis"),
+            std::string::npos);
+  EXPECT_EQ(d.get("/healthz").status, 200u);  // alive even when not ready
+  redis.start();
+  EXPECT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
+}
+
+TEST(DaemonLifecycle, SigtermDrainsInFlightRequestAndExitsZero) {
+  redis_server redis;
+  daemon_process d({base_config() + "shutdown:\n  drain_timeout: 10s\n", redis.url()});
+  ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
+  // CLIENT PAUSE holds every Redis command, so the /readyz handler's PING stays in flight.
+  ASSERT_EQ(redis.cli({"CLIENT", "PAUSE", "1500", "ALL"}), "OK");
+  auto in_flight = std::async(std::launch::async, [&] { return d.get("/readyz"); });
+  ASSERT_TRUE(wait_until([&] {
+    return d.get("/metrics").body.find("index_optimizer_http_requests_in_flight 1") !=
+           std::string::npos;
+  })) << d.output();
+  d.process().send_signal(SIGTERM);
+  const auto response = in_flight.get();
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_EQ(response.header("connection"), "close");
+  EXPECT_EQ(d.process().wait_for_exit(std::chrono::seconds(15)), 0) << d.output();
+}
+
+TEST(DaemonLifecycle, SigintExitsZero) {
+  redis_server redis;
+  daemon_process d({base_config(), redis.url()});
+  d.process().send_signal(SIGINT);
+  EXPECT_EQ(d.process().wait_for_exit(std::chrono::seconds(15)), 0) << d.output();
+}
+
+TEST(DaemonLifecycle, SighupReloadsLogLevelAndKeys) {
+  redis_server redis;
+  daemon_process d({base_config() + "auth:\n  open_paths: []\n", redis.url()});
+  EXPECT_EQ(d.get("/metrics").status, 401u);
+  std::ofstream(d.config_path()) << "logging:\n  level: info\noptimizer:\n  enabled: false\n"
+                                 << "auth:\n  open_paths: []\n  keys:\n"
+                                 << "    - name: ops\n      sha256: " << dev_key_hash()
+                                 << "\n      permissions: [read]\n";
+  d.process().send_signal(SIGHUP);
+  EXPECT_TRUE(wait_until([&] {
+    return d.get("/metrics", {{"Authorization", "Bearer dev-admin-key"}}).status == 200;
+  })) << d.output();
+  EXPECT_NE(d.output().find("config reloaded"), std::string::npos);
+}
+
+TEST(DaemonLifecycle, BrokenReloadKeepsRunningConfig) {
+  redis_server redis;
+  daemon_process d({base_config(), redis.url()});
+  std::ofstream(d.config_path()) << "http:\n  port: [not, a, port]\n";
+  d.process().send_signal(SIGHUP);
+  EXPECT_TRUE(wait_until([&] {
+    return d.output().find("config reload failed") != std::string::npos;
+  })) << d.output();
+  EXPECT_EQ(d.get("/healthz").status, 200u);
+}
+
+TEST(DaemonLifecycle, CheckConfigRedactsSecretsAndRejectsBadConfig) {
+  temp_dir dir;
+  const auto good = dir.path() / "good.yaml";
+  std::ofstream(good) << "redis:\n  url: redis://:hunter2secret@127.0.0.1:6379/0\n"
+                      << "qdrant:\n  url: http://127.0.0.1:6333\n  api_key: qdrant-secret-key\n";
+  child_process ok(INDEX_OPTIMIZER_BINARY, {"--config", good.string(), "--check-config"});
+  EXPECT_EQ(ok.wait_for_exit(std::chrono::seconds(10)), 0) << ok.output();
+  EXPECT_EQ(ok.output().find("hunter2secret"), std::string::npos) << ok.output();
+  EXPECT_EQ(ok.output().find("qdrant-secret-key"), std::string::npos) << ok.output();
+  EXPECT_NE(ok.output().find("<redacted>"), std::string::npos) << ok.output();
+
+  const auto bad = dir.path() / "bad.yaml";
+  std::ofstream(bad) << "http:\n  prot: 8080\n";
+  child_process fail(INDEX_OPTIMIZER_BINARY, {"--config", bad.string(), "--check-config"});
+  EXPECT_EQ(fail.wait_for_exit(std::chrono::seconds(10)), 1);
+  EXPECT_NE(fail.output().find("http.prot"), std::string::npos) << fail.output();
+  EXPECT_NE(fail.output().find("line 2"), std::string::npos) << fail.output();
+}
+
+TEST(DaemonLifecycle, TakenPortFailsWithActionableMessage) {
+  redis_server redis;
+  daemon_process first({base_config(), redis.url()});
+  child_process second(INDEX_OPTIMIZER_BINARY, {"--config", first.config_path().string()},
+                       {{"INDEX_OPTIMIZER_HTTP_PORT", std::to_string(first.port())},
+                        {"INDEX_OPTIMIZER_REDIS_URL", redis.url()}});
+  EXPECT_EQ(second.wait_for_exit(std::chrono::seconds(15)), 1);
+  EXPECT_NE(second.output().find("http.port"), std::string::npos) << second.output();
+}
+
+TEST(DaemonLifecycle, VersionAndHelp) {
+  child_process version(INDEX_OPTIMIZER_BINARY, {"--version"});
+  EXPECT_EQ(version.wait_for_exit(std::chrono::seconds(10)), 0);
+  EXPECT_NE(version.output().find("index-optimizer "), std::string::npos);
+  child_process help(INDEX_OPTIMIZER_BINARY, {"--help"});
+  EXPECT_EQ(help.wait_for_exit(std::chrono::seconds(10)), 0);
+  EXPECT_NE(help.output().find("--check-config"), std::string::npos);
+  child_process bad(INDEX_OPTIMIZER_BINARY, {"--frobnicate"});
+  EXPECT_EQ(bad.wait_for_exit(std::chrono::seconds(10)), 2);
+}
+
+std::string dev_key_hash() {
+  return "df76ff796f70d2c9cb055ea6280553caa27eda26b70e01082c160de75a05a4a9";
+}
+
+}  // namespace
+}  // namespace index_optimizer::testing

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace index_optimizer::testing {
+
+// The real index-optimizer binary, started with a config written to a temporary file. The
+// config text gets `http.port` / `redis.url` through environment overrides, so tests write only
+// the keys they care about.
+class daemon_process {
+ public:
+  struct options {
+    std::string config_yaml;  // may be empty: defaults apply
+    std::string redis_url;
+    std::map<std::string, std::string> env;
+    bool wait_ready = true;  // wait until /healthz answers
+  };
+  explicit daemon_process(options opts);
+  ~daemon_process();
+
+  unsigned short port() const { return port_; }
+  child_process& process() { return *process_; }
+  const std::filesystem::path& config_path() const { return config_path_; }
+  std::string output() const { return process_->output(); }
+
+  http_result get(const std::string& target, const std::map<std::string, std::string>& headers = {});
+  http_result request(const std::string& method, const std::string& target,
+                      const std::string& body = {},
+                      const std::map<std::string, std::string>& headers = {});
+
+  // Polls /healthz until it answers 200 (or the deadline passes); throws with the daemon's
+  // output if it never does.
+  void wait_healthy(std::chrono::milliseconds deadline = std::chrono::seconds(30));
+
+ private:
+  temp_dir dir_;
+  std::filesystem::path config_path_;
+  unsigned short port_;
+  std::unique_ptr<child_process> process_;
+};
+
+}  // namespace index_optimizer::testing
