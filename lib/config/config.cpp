@@ -853,6 +853,11 @@ std::map<std::string, std::string> environment_snapshot() {
 
 config load_config(const std::filesystem::path& path,
                    const std::map<std::string, std::string>& env) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw config_error({"configuration file " + in_quotes(path.string()) +
+                        " is a directory; pass the YAML file itself"});
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw config_error({"cannot read configuration file " + in_quotes(path.string()) + ": " +

@@ -58,13 +58,15 @@ struct auth_config {
 
 struct redis_config {
   std::string url = "redis://127.0.0.1:6379/0";  // secret-bearing: render with redact_redis_url
-  std::string password_file;  // overrides nothing: URL password or file, not both
+  std::string password_file;                     // the URL's password or this file, not both
   config_duration connect_timeout = std::chrono::seconds(2);
   config_duration command_timeout = std::chrono::seconds(5);
   std::string key_prefix = "io:";
   int pool_size = 4;
 
-  redis_endpoint endpoint;  // derived from url + password_file by the loader
+  // Derived from url + password_file by the loader; matches the default url here so a
+  // default-constructed config (tests) is usable as it is.
+  redis_endpoint endpoint{"127.0.0.1", 6379, "", 0, "", ""};
 
   bool operator==(const redis_config&) const = default;
 };

@@ -91,6 +91,12 @@ TEST(ConfigShippedFiles, DefaultsMatchTheDocumentedValues) {
   EXPECT_EQ(cfg.shutdown.drain_timeout, std::chrono::seconds(10));
 }
 
+TEST(ConfigShippedFiles, DefaultConstructedConfigEqualsTheLoadedDefaults) {
+  config constructed;
+  constructed.ingest.consumer_name = defaults().ingest.consumer_name;
+  EXPECT_EQ(constructed, defaults());
+}
+
 TEST(ConfigShippedFiles, DevFileLoadsWithTheDocumentedLocalKey) {
   const config cfg = load_config(k_source_dir / "configs/dev.yaml", {});
   EXPECT_EQ(cfg.http.address, "127.0.0.1");
@@ -341,6 +347,8 @@ TEST(ConfigValidation, MissingFileNamesThePath) {
   } catch (const config_error& error) {
     EXPECT_THAT(error.what(), HasSubstr("\"/nonexistent/index-optimizer.yaml\""));
   }
+  testing::temp_dir dir;
+  EXPECT_THROW(load_config(dir.path(), {}), config_error);
 }
 
 // ---------------------------------------------------------------------------------------------
