@@ -28,16 +28,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-std::vector<api_key_entry> key_entries(const auth_config& auth) {
-  std::vector<api_key_entry> out;
-  for (const auto& k : auth.keys) {
-    permission level = permission::none;
-    for (const auto p : k.permissions) level = std::max(level, p);
-    out.push_back({k.name, k.sha256, level});
-  }
-  return out;
-}
-
 http::server_options server_options_from(const config& cfg) {
   http::server_options o;
   o.address = cfg.http.address;
@@ -78,12 +68,12 @@ struct application::state {
 
 http::router application::state::build_router() {
   http::router r;
-  r.add({verb::get, "/healthz", permission::none,
+  r.add({verb::get, "/healthz", std::nullopt,
          [](http::api_request&) {
            return http::json_response(200, boost::json::object{{"status", "ok"}});
          },
          http::execution::inline_io});
-  r.add({verb::get, "/readyz", permission::none,
+  r.add({verb::get, "/readyz", std::nullopt,
          [this](http::api_request&) {
            const auto results = health->evaluate();
            boost::json::array checks;
@@ -97,7 +87,7 @@ http::router application::state::build_router() {
            }
            return http::error_response(503, "Not ready: " + failing, {{"checks", checks}});
          }});
-  r.add({verb::get, "/metrics", permission::none,
+  r.add({verb::get, "/metrics", std::nullopt,
          [this](http::api_request&) {
            http::api_response res;
            res.content_type = std::string(k_prometheus_content_type);
@@ -115,11 +105,11 @@ void application::state::reload() {
     for (const auto& change : describe_reload(cfg, next)) {
       log_info("config reloaded", {{"change", change}});
     }
-    for (const auto& key : restart_required(cfg, next)) {
+    for (const auto& key : changed_restart_keys(cfg, next)) {
       log_warn("config change needs a restart to take effect", {{"key", key}});
     }
     configure_logging(next.logging.level, next.logging.format);
-    auth->replace_keys(key_entries(next.auth));
+    auth->replace_keys(next.auth.keys);
     server->set_auth_required(next.auth.required);
     // Only reloadable sections are carried over; the rest keeps its start-up value.
     cfg.logging = next.logging;
@@ -166,7 +156,7 @@ int application::run() {
     return health_check_result{"redis", false, "unreachable: " + r.error().message};
   });
 
-  s.auth = std::make_shared<api_key_authenticator>(key_entries(s.cfg.auth));
+  s.auth = std::make_shared<api_key_authenticator>(s.cfg.auth.keys);
   if (s.cfg.auth.required && s.cfg.auth.keys.empty()) {
     log_warn("auth.required is on but no auth.keys are configured: every protected route "
              "answers 401");

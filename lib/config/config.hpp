@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "auth_types/auth_types.hpp"
+#include "logging/logger.hpp"
 #include "config/config_values.hpp"
 #include "config/endpoints.hpp"
 
@@ -26,11 +27,7 @@ namespace index_optimizer {
 using config_duration = std::chrono::milliseconds;
 
 // Declared in the same order as their names in config files (see to_string).
-enum class log_level { trace, debug, info, warn, error };
-enum class log_format { logfmt, json };
-
-std::string_view to_string(log_level level) noexcept;
-std::string_view to_string(log_format format) noexcept;
+// log_level and log_format come from the logger, so the config and the logger share one enum.
 
 struct http_config {
   std::string address = "127.0.0.1";  // IP literal to bind; loopback unless exposed on purpose

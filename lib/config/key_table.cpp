@@ -472,13 +472,6 @@ const key_binding* find_binding(std::string_view section, std::string_view name)
 
 }  // namespace config_detail
 
-std::string_view to_string(log_level level) noexcept {
-  return config_detail::k_log_levels[static_cast<std::size_t>(level)];
-}
-
-std::string_view to_string(log_format format) noexcept {
-  return config_detail::k_log_formats[static_cast<std::size_t>(format)];
-}
 
 std::string_view to_string(value_kind kind) noexcept {
   switch (kind) {

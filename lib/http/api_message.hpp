@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "auth/permission.hpp"
+#include "auth_types/auth_types.hpp"
 
 namespace index_optimizer::http {
 
@@ -19,8 +19,8 @@ using beast_request = boost::beast::http::request<boost::beast::http::string_bod
 
 // Who made a request, once authenticated. Open routes see an anonymous caller.
 struct caller_identity {
-  std::string key_name;  // empty when anonymous
-  permission level = permission::none;
+  std::string key_name;              // empty when anonymous
+  std::optional<permission> level;  // nullopt: anonymous on an open route
 };
 
 // What a handler sees: the parsed request plus what routing and authentication found.

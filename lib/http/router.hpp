@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "auth/permission.hpp"
+#include "auth_types/auth_types.hpp"
 #include "http/api_message.hpp"
 
 namespace index_optimizer::http {
@@ -32,7 +32,7 @@ enum class execution { worker_pool, inline_io };
 struct route {
   boost::beast::http::verb method;
   std::string path_template;  // "/v1/namespaces/{namespace_identifier}"; also the metrics label
-  permission required = permission::read;  // permission::none: open to anyone
+  std::optional<permission> required = permission::read;  // nullopt: open to anyone
   handler handle;
   execution where = execution::worker_pool;
 };

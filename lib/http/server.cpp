@@ -304,7 +304,7 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
   request->remote_address = s->remote();
   request->raw = std::move(raw);
 
-  const bool open = rt.required == permission::none || !auth_required_.load() ||
+  const bool open = !rt.required || !auth_required_.load() ||
                     options_.open_paths.count(rt.path_template) != 0;
   if (!open) {
     const auto auth = auth_->authenticate(request->header("Authorization"));
@@ -317,12 +317,12 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
       return;
     }
     request->caller = {auth.key_name, auth.level};
-    if (!permits(auth.level, rt.required)) {
+    if (!auth.level || *auth.level < *rt.required) {
       boost::json::object details;
-      details["required_permission"] = to_string(rt.required);
+      details["required_permission"] = to_string(*rt.required);
       respond(error_response(403,
                              "API key '" + auth.key_name + "' lacks the '" +
-                                 std::string(to_string(rt.required)) + "' permission",
+                                 std::string(to_string(*rt.required)) + "' permission",
                              details),
               rt.path_template);
       return;

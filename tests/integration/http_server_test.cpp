@@ -23,7 +23,7 @@ struct server_fixture {
   explicit server_fixture(server_options o = {}, std::function<void(router&)> extra = {}) {
     o.port = 0;
     router r;
-    r.add({verb::get, "/open", permission::none,
+    r.add({verb::get, "/open", std::nullopt,
            [](api_request&) { return json_response(200, {{"ok", true}}); },
            execution::inline_io});
     r.add({verb::get, "/read", permission::read,
@@ -32,18 +32,18 @@ struct server_fixture {
            }});
     r.add({verb::delete_, "/admin/{id}", permission::admin,
            [](api_request& req) { return json_response(200, {{"id", req.path_params.at("id")}}); }});
-    r.add({verb::post, "/echo", permission::none, [](api_request& req) {
+    r.add({verb::post, "/echo", std::nullopt, [](api_request& req) {
              api_response res;
              res.content_type = "text/plain";
              res.body = req.raw.body();
              return res;
            }});
-    r.add({verb::get, "/throw", permission::none,
+    r.add({verb::get, "/throw", std::nullopt,
            [](api_request&) -> api_response { throw std::runtime_error("boom"); }});
     if (extra) extra(r);
-    auto auth = std::make_shared<api_key_authenticator>(std::vector<api_key_entry>{
-        {"reader", sha256("sk_reader"), permission::read},
-        {"boss", sha256("sk_boss"), permission::admin}});
+    auto auth = std::make_shared<api_key_authenticator>(std::vector<auth_key>{
+        {"reader", sha256_of("sk_reader"), {permission::read}},
+        {"boss", sha256_of("sk_boss"), {permission::admin}}});
     srv = std::make_unique<server>(o, std::move(r), auth,
                                    std::make_shared<http_metrics>(registry));
     srv->start();
@@ -149,7 +149,7 @@ TEST(HttpServer, BlockingHandlerDoesNotBlockIoThread) {
   server_options o;
   o.io_threads = 1;
   server_fixture f(o, [released](router& r) {
-    r.add({verb::get, "/slow", permission::none, [released](api_request&) {
+    r.add({verb::get, "/slow", std::nullopt, [released](api_request&) {
              released.wait_for(std::chrono::seconds(20));
              return json_response(200, {{"slow", true}});
            }});
@@ -194,7 +194,7 @@ TEST(HttpServer, ShutdownLetsInFlightRequestFinishWithConnectionClose) {
   std::promise<void> release;
   auto released = release.get_future().share();
   server_fixture f({}, [&entered, released](router& r) {
-    r.add({verb::get, "/slow", permission::none, [&entered, released](api_request&) {
+    r.add({verb::get, "/slow", std::nullopt, [&entered, released](api_request&) {
              entered.set_value();
              released.wait_for(std::chrono::seconds(20));
              return json_response(200, {{"slow", true}});
