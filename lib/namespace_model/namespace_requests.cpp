@@ -123,7 +123,7 @@ validation_result<value> parse_json_body(std::string_view body) {
   return parser.release();
 }
 
-validation_result<create_namespace_request> parse_create_namespace_request(const value& body) {
+validation_result<create_namespace_request> validate_create_namespace_request(const value& body) {
   jc::errors out;
   const auto* o = jc::as_model(body, k_body, out);
   if (o == nullptr) return out;
@@ -183,7 +183,7 @@ validation_result<create_namespace_request> parse_create_namespace_request(const
   return request;
 }
 
-validation_result<patch_namespace_request> parse_patch_namespace_request(const value& body) {
+validation_result<patch_namespace_request> validate_patch_namespace_request(const value& body) {
   jc::errors out;
   const auto* o = jc::as_model(body, k_body, out);
   if (o == nullptr) return out;
@@ -214,7 +214,7 @@ validation_result<patch_namespace_request> parse_patch_namespace_request(const v
   return request;
 }
 
-validation_result<update_namespace_request> parse_update_namespace_request(const value& body) {
+validation_result<update_namespace_request> validate_update_namespace_request(const value& body) {
   jc::errors out;
   const auto* o = jc::as_model(body, k_body, out);
   if (o == nullptr) return out;
@@ -242,7 +242,7 @@ validation_result<update_namespace_request> parse_update_namespace_request(const
   return request;
 }
 
-validation_result<list_namespaces_request> parse_list_namespaces_request(const value& body) {
+validation_result<list_namespaces_request> validate_list_namespaces_request(const value& body) {
   jc::errors out;
   const auto* o = jc::as_model(body, k_body, out);
   if (o == nullptr) return out;
@@ -319,21 +319,21 @@ array to_json(const std::vector<payload_index_config>& indexes) {
 }  // namespace
 
 validation_result<create_namespace_request> parse_create_namespace_request(std::string_view body) {
-  return parse_body<create_namespace_request>(body, parse_create_namespace_request);
+  return parse_body<create_namespace_request>(body, validate_create_namespace_request);
 }
 
 validation_result<patch_namespace_request> parse_patch_namespace_request(std::string_view body) {
-  return parse_body<patch_namespace_request>(body, parse_patch_namespace_request);
+  return parse_body<patch_namespace_request>(body, validate_patch_namespace_request);
 }
 
 validation_result<update_namespace_request> parse_update_namespace_request(std::string_view body) {
-  return parse_body<update_namespace_request>(body, parse_update_namespace_request);
+  return parse_body<update_namespace_request>(body, validate_update_namespace_request);
 }
 
 validation_result<list_namespaces_request> parse_list_namespaces_request(std::string_view body) {
   // The spec's requestBody is optional, defaulting to {"case_sensitive": false}.
   if (blank(body)) return list_namespaces_request{};
-  return parse_body<list_namespaces_request>(body, parse_list_namespaces_request);
+  return parse_body<list_namespaces_request>(body, validate_list_namespaces_request);
 }
 
 object to_json(const create_namespace_request& request) {

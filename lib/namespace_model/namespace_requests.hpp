@@ -85,19 +85,21 @@ struct list_namespaces_request {
 
 // Parses a request body. Not JSON: json_invalid at ["body", <offset>]; empty: missing at
 // ["body"].
+//
+// parse_*(body text) = parse_json_body + validate_*(value).
 validation_result<boost::json::value> parse_json_body(std::string_view body);
 
 validation_result<create_namespace_request> parse_create_namespace_request(std::string_view body);
-validation_result<create_namespace_request> parse_create_namespace_request(
+validation_result<create_namespace_request> validate_create_namespace_request(
     const boost::json::value& body);
 validation_result<patch_namespace_request> parse_patch_namespace_request(std::string_view body);
-validation_result<patch_namespace_request> parse_patch_namespace_request(
+validation_result<patch_namespace_request> validate_patch_namespace_request(
     const boost::json::value& body);
 validation_result<update_namespace_request> parse_update_namespace_request(std::string_view body);
-validation_result<update_namespace_request> parse_update_namespace_request(
+validation_result<update_namespace_request> validate_update_namespace_request(
     const boost::json::value& body);
 validation_result<list_namespaces_request> parse_list_namespaces_request(std::string_view body);
-validation_result<list_namespaces_request> parse_list_namespaces_request(
+validation_result<list_namespaces_request> validate_list_namespaces_request(
     const boost::json::value& body);
 
 // Back to JSON, emitting only the fields that are set (PATCH/PUT) — what a client would send.
