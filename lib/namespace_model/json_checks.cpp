@@ -1,5 +1,7 @@
 #include "namespace_model/json_checks.hpp"
 
+#include "rfc3339_time/rfc3339_time.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -157,6 +159,18 @@ void reject_unknown_keys(const boost::json::object& object, std::span<const std:
     }
     add(out, "extra_forbidden", at(loc, key), std::move(message));
   }
+}
+
+boost::json::value nullable(const std::optional<std::string>& s) {
+  return s ? boost::json::value(*s) : boost::json::value(nullptr);
+}
+
+boost::json::value nullable(const std::optional<std::int64_t>& i) {
+  return i ? boost::json::value(*i) : boost::json::value(nullptr);
+}
+
+boost::json::value nullable(const std::optional<std::chrono::system_clock::time_point>& t) {
+  return t ? boost::json::value(format_rfc3339(*t)) : boost::json::value(nullptr);
 }
 
 const boost::json::value* non_null(const boost::json::object& object, std::string_view key) {

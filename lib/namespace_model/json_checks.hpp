@@ -8,6 +8,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -58,6 +59,11 @@ std::string enum_message(std::span<const std::string_view> names);
 using extra_key_hint = std::string (*)(std::string_view key);
 void reject_unknown_keys(const boost::json::object& object, std::span<const std::string_view> known,
                          const error_location& loc, errors& out, extra_key_hint hint = nullptr);
+
+// An optional value as JSON: the value, or null.
+boost::json::value nullable(const std::optional<std::string>& s);
+boost::json::value nullable(const std::optional<std::int64_t>& i);
+boost::json::value nullable(const std::optional<std::chrono::system_clock::time_point>& t);
 
 // Present and not null.
 const boost::json::value* non_null(const boost::json::object& object, std::string_view key);

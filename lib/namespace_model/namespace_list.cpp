@@ -1,17 +1,13 @@
 #include "namespace_model/namespace_list.hpp"
 
+#include "namespace_model/json_checks.hpp"
+
 #include <boost/json/array.hpp>
 
 namespace index_optimizer {
 namespace {
 
-boost::json::value optional_json(const std::optional<std::int64_t>& i) {
-  return i ? boost::json::value(*i) : boost::json::value(nullptr);
-}
-
-boost::json::value optional_json(const std::optional<std::string>& s) {
-  return s ? boost::json::value(*s) : boost::json::value(nullptr);
-}
+using json_checks::nullable;
 
 double average(std::int64_t total, std::size_t count) {
   return count == 0 ? 0.0 : static_cast<double>(total) / static_cast<double>(count);
@@ -40,13 +36,13 @@ namespace_list_stats compute_list_stats(std::span<const namespace_model> namespa
 }
 
 boost::json::object to_json(const pagination_response& p) {
-  return {{"total", optional_json(p.total)},
-          {"page", optional_json(p.page)},
-          {"page_size", optional_json(p.page_size)},
-          {"total_pages", optional_json(p.total_pages)},
-          {"next_page", optional_json(p.next_page)},
-          {"previous_page", optional_json(p.previous_page)},
-          {"next_cursor", optional_json(p.next_cursor)}};
+  return {{"total", nullable(p.total)},
+          {"page", nullable(p.page)},
+          {"page_size", nullable(p.page_size)},
+          {"total_pages", nullable(p.total_pages)},
+          {"next_page", nullable(p.next_page)},
+          {"previous_page", nullable(p.previous_page)},
+          {"next_cursor", nullable(p.next_cursor)}};
 }
 
 boost::json::object to_json(const namespace_list_stats& s) {

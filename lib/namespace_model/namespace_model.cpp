@@ -13,10 +13,8 @@ namespace jc = json_checks;
 using boost::json::array;
 using boost::json::object;
 using boost::json::value;
+using json_checks::nullable;
 
-constexpr std::array<std::string_view, 2> k_namespace_types{"standard", "marketplace"};
-constexpr std::array<std::string_view, 3> k_compute_tiers{"shared", "dedicated_cpu",
-                                                          "dedicated_gpu"};
 constexpr std::int64_t k_int_max = std::numeric_limits<std::int64_t>::max();
 
 // ^ray_[a-zA-Z0-9_]{3,64}$
@@ -31,18 +29,6 @@ bool matches_ray_cluster_pattern(std::string_view s) {
     if (!ok) return false;
   }
   return true;
-}
-
-value optional_json(const std::optional<std::string>& s) {
-  return s ? value(*s) : value(nullptr);
-}
-
-value optional_json(const std::optional<std::int64_t>& i) {
-  return i ? value(*i) : value(nullptr);
-}
-
-value optional_json(const std::optional<std::chrono::system_clock::time_point>& t) {
-  return t ? value(format_rfc3339(*t)) : value(nullptr);
 }
 
 // A `str | None` field: absent or null leaves `target` empty.
@@ -92,31 +78,30 @@ void read_nullable_time(const object& o, std::string_view key, const error_locat
 }  // namespace
 
 std::string_view to_string(namespace_type type) noexcept {
-  return k_namespace_types[static_cast<std::size_t>(type)];
+  return k_namespace_type_names[static_cast<std::size_t>(type)];
 }
 
 std::string_view to_string(compute_tier tier) noexcept {
-  return k_compute_tiers[static_cast<std::size_t>(tier)];
+  return k_compute_tier_names[static_cast<std::size_t>(tier)];
 }
 
 object to_json(const namespace_infrastructure& infra, bool include_secrets) {
   object out;
-  out.emplace("ray_cluster_id", optional_json(infra.ray_cluster_id));
-  out.emplace("ray_head_node_url", optional_json(infra.ray_head_node_url));
-  out.emplace("ray_dashboard_url", optional_json(infra.ray_dashboard_url));
-  out.emplace("qdrant_url", optional_json(infra.qdrant_url));
-  out.emplace("qdrant_api_key",
-              include_secrets ? optional_json(infra.qdrant_api_key) : value(nullptr));
+  out.emplace("ray_cluster_id", nullable(infra.ray_cluster_id));
+  out.emplace("ray_head_node_url", nullable(infra.ray_head_node_url));
+  out.emplace("ray_dashboard_url", nullable(infra.ray_dashboard_url));
+  out.emplace("qdrant_url", nullable(infra.qdrant_url));
+  out.emplace("qdrant_api_key", include_secrets ? nullable(infra.qdrant_api_key) : value(nullptr));
   out.emplace("qdrant_collection", infra.qdrant_collection);
   out.emplace("compute_tier", to_string(infra.tier));
   out.emplace("max_concurrent_jobs", infra.max_concurrent_jobs);
   out.emplace("autoscaling_enabled", infra.autoscaling_enabled);
   out.emplace("min_workers", infra.min_workers);
   out.emplace("max_workers", infra.max_workers);
-  out.emplace("gpu_type", optional_json(infra.gpu_type));
+  out.emplace("gpu_type", nullable(infra.gpu_type));
   out.emplace("gpus_per_worker", infra.gpus_per_worker);
   out.emplace("s3_plugin_bucket", infra.s3_plugin_bucket);
-  out.emplace("s3_plugin_prefix", optional_json(infra.s3_plugin_prefix));
+  out.emplace("s3_plugin_prefix", nullable(infra.s3_plugin_prefix));
   out.emplace("max_custom_plugins", infra.max_custom_plugins);
   out.emplace("max_custom_models", infra.max_custom_models);
   return out;
@@ -153,7 +138,7 @@ std::optional<namespace_infrastructure> parse_namespace_infrastructure(
     jc::add(out, "missing", jc::at(loc, "qdrant_collection"), "Field required");
   }
   if (const auto* tier = o->if_contains("compute_tier")) {
-    if (const auto i = jc::as_enum(*tier, jc::at(loc, "compute_tier"), out, k_compute_tiers)) {
+    if (const auto i = jc::as_enum(*tier, jc::at(loc, "compute_tier"), out, k_compute_tier_names)) {
       infra.tier = static_cast<compute_tier>(*i);
     }
   }
@@ -198,8 +183,8 @@ object to_json(const namespace_model& model, bool for_storage) {
   out.emplace("infrastructure", model.infrastructure
                                     ? value(to_json(*model.infrastructure, for_storage))
                                     : value(nullptr));
-  out.emplace("cluster_id", optional_json(model.cluster_id));
-  out.emplace("description", optional_json(model.description));
+  out.emplace("cluster_id", nullable(model.cluster_id));
+  out.emplace("description", nullable(model.description));
   out.emplace("feature_extractors", model.feature_extractors);
   array indexes;
   indexes.reserve(model.payload_indexes.size());
@@ -207,15 +192,15 @@ object to_json(const namespace_model& model, bool for_storage) {
     indexes.emplace_back(for_storage ? to_storage_json(index) : to_api_json(index));
   }
   out.emplace("payload_indexes", std::move(indexes));
-  out.emplace("document_count", optional_json(model.document_count));
-  out.emplace("bucket_count", optional_json(model.bucket_count));
-  out.emplace("collection_count", optional_json(model.collection_count));
-  out.emplace("object_count", optional_json(model.object_count));
+  out.emplace("document_count", nullable(model.document_count));
+  out.emplace("bucket_count", nullable(model.bucket_count));
+  out.emplace("collection_count", nullable(model.collection_count));
+  out.emplace("object_count", nullable(model.object_count));
   out.emplace("auto_create_indexes", model.auto_create_indexes);
   out.emplace("vector_inference_map",
               model.vector_inference_map ? value(*model.vector_inference_map) : value(nullptr));
-  out.emplace("created_at", optional_json(model.created_at));
-  out.emplace("updated_at", optional_json(model.updated_at));
+  out.emplace("created_at", nullable(model.created_at));
+  out.emplace("updated_at", nullable(model.updated_at));
   if (for_storage) out.emplace("version", model.version);
   return out;
 }
@@ -250,7 +235,8 @@ validation_result<namespace_model> namespace_model_from_json(const value& json) 
     jc::add(out, "missing", jc::at(root, "namespace_name"), "Field required");
   }
   if (const auto* type = o->if_contains("namespace_type")) {
-    if (const auto i = jc::as_enum(*type, jc::at(root, "namespace_type"), out, k_namespace_types)) {
+    if (const auto i =
+            jc::as_enum(*type, jc::at(root, "namespace_type"), out, k_namespace_type_names)) {
       model.type = static_cast<namespace_type>(*i);
     }
   }

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,11 @@ namespace index_optimizer {
 
 enum class namespace_type { standard, marketplace };
 enum class compute_tier { shared, dedicated_cpu, dedicated_gpu };
+
+// Wire names, indexed by the enum values above.
+inline constexpr std::array<std::string_view, 2> k_namespace_type_names{"standard", "marketplace"};
+inline constexpr std::array<std::string_view, 3> k_compute_tier_names{"shared", "dedicated_cpu",
+                                                                      "dedicated_gpu"};
 
 std::string_view to_string(namespace_type type) noexcept;
 std::string_view to_string(compute_tier tier) noexcept;

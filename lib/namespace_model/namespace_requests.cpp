@@ -17,7 +17,6 @@ using boost::json::value;
 
 const error_location k_body{std::string("body")};
 
-constexpr std::array<std::string_view, 2> k_namespace_types{"standard", "marketplace"};
 constexpr std::size_t k_name_min_chars = 3;
 constexpr std::size_t k_name_max_chars = 64;
 
@@ -138,7 +137,7 @@ validation_result<create_namespace_request> validate_create_namespace_request(co
   }
   if (const auto* type = jc::non_null(*o, "namespace_type")) {
     if (const auto i =
-            jc::as_enum(*type, jc::at(k_body, "namespace_type"), out, k_namespace_types)) {
+            jc::as_enum(*type, jc::at(k_body, "namespace_type"), out, k_namespace_type_names)) {
       request.type = static_cast<namespace_type>(*i);
     }
   }
