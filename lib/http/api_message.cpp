@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "validation_error/validation_error.hpp"
+
 namespace index_optimizer::http {
 
 std::optional<std::string_view> api_request::header(std::string_view name) const {
@@ -60,15 +62,9 @@ std::string_view error_type_for_status(unsigned status) noexcept {
 
 api_response error_response(unsigned status, std::string_view message,
                             boost::json::object details) {
-  boost::json::object error;
-  error["message"] = message;
-  error["type"] = error_type_for_status(status);
-  error["details"] = std::move(details);
-  boost::json::object envelope;
-  envelope["success"] = false;
-  envelope["status"] = status;
-  envelope["error"] = std::move(error);
-  return json_response(status, envelope);
+  return json_response(status, error_envelope(static_cast<int>(status),
+                                              error_type_for_status(status), message,
+                                              std::move(details)));
 }
 
 }  // namespace index_optimizer::http
