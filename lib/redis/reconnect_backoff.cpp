@@ -18,7 +18,7 @@ std::chrono::milliseconds backoff_delay(const backoff_policy& policy, unsigned f
       std::min(cap, initial * std::pow(std::max(policy.multiplier, 1.0), exponent));
   const double jitter = std::clamp(policy.jitter, 0.0, 1.0);
   const double random = std::clamp(unit_random, 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(delay * (1.0 - jitter * random)));
+  return std::chrono::milliseconds(std::llround(delay * (1.0 - jitter * random)));
 }
 
 namespace {

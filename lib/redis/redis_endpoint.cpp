@@ -84,8 +84,7 @@ std::optional<std::string> parse_userinfo(std::string_view userinfo, redis_endpo
   return std::nullopt;
 }
 
-std::optional<std::string> parse_host_port(std::string_view hostport, redis_endpoint& endpoint,
-                                           bool echo_allowed) {
+std::optional<std::string> parse_host_port(std::string_view hostport, redis_endpoint& endpoint) {
   std::string_view host;
   std::string_view port_text;
   bool has_port = false;
@@ -111,8 +110,8 @@ std::optional<std::string> parse_host_port(std::string_view hostport, redis_endp
   if (has_port) {
     const auto port = parse_decimal<unsigned>(port_text);
     if (!port || *port == 0 || *port > 65535) {
-      return error("port" + quoted(port_text, echo_allowed) +
-                   " is not a number between 1 and 65535");
+      // Not echoed: "redis://user:PASSWORD" (host forgotten) puts the password here.
+      return error("port is not a number between 1 and 65535");
     }
     endpoint.port = static_cast<unsigned short>(*port);
   }
@@ -136,7 +135,7 @@ parse_result parse_tcp(std::string_view rest) {
     if (auto e = parse_userinfo(authority.substr(0, at), endpoint)) return *e;
     authority = authority.substr(at + 1);
   }
-  if (auto e = parse_host_port(authority, endpoint, echo_allowed)) return *e;
+  if (auto e = parse_host_port(authority, endpoint)) return *e;
   if (slash != std::string_view::npos) {
     const auto db_text = rest.substr(slash + 1);
     if (!db_text.empty()) {

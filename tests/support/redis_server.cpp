@@ -37,6 +37,13 @@ void redis_server::start() {
                                    "--save",       "",
                                    "--appendonly", options_.append_only ? "yes" : "no",
                                    "--appendfsync", "always"};
+  if (!options_.requirepass.empty()) {
+    args.insert(args.end(), {"--requirepass", options_.requirepass});
+  }
+  if (options_.unix_socket) {
+    args.insert(args.end(), {"--unixsocket", unix_socket_path(), "--unixsocketperm", "700"});
+  }
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   process_ = std::make_unique<child_process>("/usr/bin/redis-server", args);
   const bool up = wait_until([&] { return cli({"PING"}) == "PONG"; }, std::chrono::seconds(20));
   if (!up) {
@@ -57,8 +64,10 @@ void redis_server::shutdown() {
 }
 
 std::string redis_server::cli(const std::vector<std::string>& args) const {
-  std::string command = "/usr/bin/redis-cli -p " + std::to_string(port_) + " --no-raw";
-  command = "/usr/bin/redis-cli -p " + std::to_string(port_);
+  std::string command = "/usr/bin/redis-cli -p " + std::to_string(port_);
+  if (!options_.requirepass.empty()) {
+    command += " --no-auth-warning -a " + shell_quote(options_.requirepass);
+  }
   for (const auto& a : args) command += " " + shell_quote(a);
   command += " 2>&1";
   std::string out;
