@@ -44,6 +44,16 @@ redis_reply run(redis_connection& connection, std::initializer_list<std::string_
 
 class RedisConnectionTest : public ::testing::Test {
  protected:
+  // The "cmdstat_<command>:calls=..." line of INFO commandstats: what the server really ran.
+  std::string command_stats(const std::string& command) const {
+    const std::string info = server_.cli({"INFO", "commandstats"});
+    const std::string prefix = "cmdstat_" + command + ":";
+    const auto start = info.find(prefix);
+    if (start == std::string::npos) return "never called";
+    const auto end = info.find_first_of("\r\n", start);
+    return info.substr(start + prefix.size(), end - start - prefix.size());
+  }
+
   redis_server server_;
   redis_endpoint endpoint_ = parse_or_throw(server_.url());
 };
@@ -193,6 +203,12 @@ TEST_F(RedisConnectionTest, EvalShaFallsBackToEvalAfterScriptFlush) {
   EXPECT_EQ(run(connection, {"SCRIPT", "EXISTS", script.sha1()}),
             redis_reply::array({redis_reply::integer(1)}));
   EXPECT_EQ(eval(connection, script, keys, args).value(), expected(3));
+
+  // EVALSHA every time; EVAL only when the cache lacked the script (first use, after the flush).
+  EXPECT_EQ(command_stats("evalsha").find("calls=3,"), 0u) << command_stats("evalsha");
+  EXPECT_NE(command_stats("evalsha").find("failed_calls=2"), std::string::npos)
+      << command_stats("evalsha");
+  EXPECT_EQ(command_stats("eval").find("calls=2,"), 0u) << command_stats("eval");
 }
 
 TEST_F(RedisConnectionTest, ScriptErrorsAreReplies) {

@@ -33,6 +33,13 @@ redis_server::~redis_server() {
   stop();
 }
 
+redis_endpoint redis_server::endpoint() const {
+  redis_endpoint endpoint;
+  endpoint.port = port_;
+  endpoint.password = options_.requirepass;
+  return endpoint;
+}
+
 void redis_server::start() {
   if (process_) return;
   std::vector<std::string> args = {"--port",        std::to_string(port_),

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "redis/redis_endpoint.hpp"
 #include "support/process.hpp"
 
 namespace index_optimizer::testing {
@@ -24,6 +25,8 @@ class redis_server {
 
   unsigned short port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+  // 127.0.0.1:port, db 0, with the requirepass as password.
+  redis_endpoint endpoint() const;
   std::string unix_socket_path() const { return (dir_.path() / "redis.sock").string(); }
 
   void stop();      // SHUTDOWN-free hard stop (SIGKILL) — data since the last fsync may be lost
