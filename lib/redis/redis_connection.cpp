@@ -1,11 +1,13 @@
 #include "redis/redis_connection.hpp"
 
 #include <hiredis/hiredis.h>
+#include <signal.h>
 #include <sys/time.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace index_optimizer {
 namespace {
@@ -50,6 +52,19 @@ redis_error error_from_context(const redisContext& context, int saved_errno,
   }
 }
 
+// hiredis writes with plain write(): once the server is gone, a second write on the socket
+// raises SIGPIPE, whose default action kills the whole daemon. Ignoring it turns that into
+// EPIPE, an ordinary I/O error. A disposition someone else chose (a handler) is left alone.
+void ignore_sigpipe_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      ::signal(SIGPIPE, SIG_IGN);
+    }
+  });
+}
+
 }  // namespace
 
 void redis_connection::context_deleter::operator()(redisContext* context) const noexcept {
@@ -69,6 +84,7 @@ redis_result<redis_connection> redis_connection::connect(
   if (connect_timeout.count() <= 0 || command_timeout.count() <= 0) {
     return redis_error{redis_errc::invalid_argument, "redis timeouts must be positive"};
   }
+  ignore_sigpipe_once();
   const auto deadline = clock::now() + connect_timeout;
   std::string peer = to_string(endpoint);
   errno = 0;

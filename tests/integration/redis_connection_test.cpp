@@ -118,6 +118,18 @@ TEST_F(RedisConnectionTest, IoErrorBreaksTheConnection) {
   EXPECT_EQ(again.error().code, redis_errc::io);
 }
 
+TEST_F(RedisConnectionTest, WritingToADeadServerFailsWithoutKillingTheProcess) {
+  auto connection = connect_or_throw(endpoint_);
+  server_.stop();
+  // Larger than the socket buffers: hiredis writes again after the peer's RST, which raises
+  // SIGPIPE (default action: terminate) unless it is ignored.
+  const std::string big(32 << 20, 'x');
+  auto replies = connection.pipeline({{"SET", "big", big}, {"SET", "big2", big}});
+  ASSERT_FALSE(replies);
+  EXPECT_EQ(replies.error().code, redis_errc::io) << replies.error().message;
+  EXPECT_TRUE(connection.is_broken());
+}
+
 TEST_F(RedisConnectionTest, ConnectRefusedIsAnIoError) {
   server_.stop();
   auto connected = redis_connection::connect(endpoint_, connect_timeout, command_timeout);
