@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "redis/redis_endpoint.hpp"
 #include "support/process.hpp"
 
 namespace index_optimizer::testing {
@@ -13,7 +14,10 @@ namespace index_optimizer::testing {
 class redis_server {
  public:
   struct options {
-    bool append_only = false;  // AOF persistence, for crash/restart tests
+    bool append_only = false;   // AOF persistence, for crash/restart tests
+    std::string requirepass{};  // when set, clients must AUTH; cli() authenticates with it
+    bool unix_socket = false;   // also listen on unix_socket_path()
+    std::vector<std::string> extra_args{};  // more redis-server arguments ("--maxmemory", "1mb")
   };
   redis_server();
   explicit redis_server(options opts);
@@ -21,10 +25,13 @@ class redis_server {
 
   unsigned short port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+  // 127.0.0.1:port, db 0, with the requirepass as password.
+  redis_endpoint endpoint() const;
+  std::string unix_socket_path() const { return (dir_.path() / "redis.sock").string(); }
 
-  void stop();     // SHUTDOWN-free hard stop (SIGKILL) — data since the last fsync may be lost
-  void shutdown(); // graceful: SIGTERM, waits for exit (AOF/RDB flushed)
-  void start();    // (re)start on the same port and data directory; waits until it answers PING
+  void stop();      // SHUTDOWN-free hard stop (SIGKILL) — data since the last fsync may be lost
+  void shutdown();  // graceful: SIGTERM, waits for exit (AOF/RDB flushed)
+  void start();     // (re)start on the same port and data directory; waits until it answers PING
   bool running() const { return process_ != nullptr; }
 
   // Runs one command through redis-cli and returns its raw output (trimmed).
