@@ -17,6 +17,7 @@ struct redis_endpoint {
   std::string username;   // Redis 6 ACL user; empty means AUTH with the password alone
   std::string password;   // secret: never log it; empty means no AUTH
 
+  bool is_unix() const noexcept { return !unix_path.empty(); }
   bool operator==(const redis_endpoint&) const = default;
 };
 

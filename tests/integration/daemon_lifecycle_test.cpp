@@ -31,7 +31,7 @@ double metric_value(const std::string& text, const std::string& name) {
 
 TEST(DaemonLifecycle, ServesHealthReadinessAndMetrics) {
   redis_server redis;
-  daemon_process d({base_config(), redis.url()});
+  daemon_process d(base_config(), redis.url());
   const auto health = d.get("/healthz");
   EXPECT_EQ(health.status, 200u);
   EXPECT_EQ(parse_json(health.body).at("status"), "ok");
@@ -56,7 +56,7 @@ TEST(DaemonLifecycle, MetricsPassPromtoolCheck) {
     GTEST_SKIP() << "promtool not installed (Debian package 'prometheus'; scripts/test installs it)";
   }
   redis_server redis;
-  daemon_process d({base_config(), redis.url()});
+  daemon_process d(base_config(), redis.url());
   d.get("/healthz");
   const auto metrics = d.get("/metrics");
   temp_dir dir;
@@ -74,7 +74,7 @@ TEST(DaemonLifecycle, MetricsPassPromtoolCheck) {
 
 TEST(DaemonLifecycle, ReadinessFollowsRedis) {
   redis_server redis;
-  daemon_process d({base_config(), redis.url()});
+  daemon_process d(base_config(), redis.url());
   ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
   redis.stop();
   ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 503; })) << d.output();
@@ -89,7 +89,7 @@ TEST(DaemonLifecycle, ReadinessFollowsRedis) {
 
 TEST(DaemonLifecycle, SigtermDrainsInFlightRequestAndExitsZero) {
   redis_server redis;
-  daemon_process d({base_config() + "shutdown:\n  drain_timeout: 10s\n", redis.url()});
+  daemon_process d(base_config() + "shutdown:\n  drain_timeout: 10s\n", redis.url());
   ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 200; })) << d.output();
   // CLIENT PAUSE holds every Redis command, so the /readyz handler's PING stays in flight.
   ASSERT_EQ(redis.cli({"CLIENT", "PAUSE", "1500", "ALL"}), "OK");
@@ -107,14 +107,14 @@ TEST(DaemonLifecycle, SigtermDrainsInFlightRequestAndExitsZero) {
 
 TEST(DaemonLifecycle, SigintExitsZero) {
   redis_server redis;
-  daemon_process d({base_config(), redis.url()});
+  daemon_process d(base_config(), redis.url());
   d.process().send_signal(SIGINT);
   EXPECT_EQ(d.process().wait_for_exit(std::chrono::seconds(15)), 0) << d.output();
 }
 
 TEST(DaemonLifecycle, SighupReloadsLogLevelAndKeys) {
   redis_server redis;
-  daemon_process d({base_config() + "auth:\n  open_paths: []\n", redis.url()});
+  daemon_process d(base_config() + "auth:\n  open_paths: []\n", redis.url());
   EXPECT_EQ(d.get("/metrics").status, 401u);
   std::ofstream(d.config_path()) << "logging:\n  level: info\noptimizer:\n  enabled: false\n"
                                  << "auth:\n  open_paths: []\n  keys:\n"
@@ -129,7 +129,7 @@ TEST(DaemonLifecycle, SighupReloadsLogLevelAndKeys) {
 
 TEST(DaemonLifecycle, BrokenReloadKeepsRunningConfig) {
   redis_server redis;
-  daemon_process d({base_config(), redis.url()});
+  daemon_process d(base_config(), redis.url());
   std::ofstream(d.config_path()) << "http:\n  port: [not, a, port]\n";
   d.process().send_signal(SIGHUP);
   EXPECT_TRUE(wait_until([&] {
@@ -159,7 +159,7 @@ TEST(DaemonLifecycle, CheckConfigRedactsSecretsAndRejectsBadConfig) {
 
 TEST(DaemonLifecycle, TakenPortFailsWithActionableMessage) {
   redis_server redis;
-  daemon_process first({base_config(), redis.url()});
+  daemon_process first(base_config(), redis.url());
   child_process second(INDEX_OPTIMIZER_BINARY, {"--config", first.config_path().string()},
                        {{"INDEX_OPTIMIZER_HTTP_PORT", std::to_string(first.port())},
                         {"INDEX_OPTIMIZER_REDIS_URL", redis.url()}});

@@ -26,8 +26,8 @@ constexpr auto command_timeout = 2000ms;
 
 redis_endpoint parse_or_throw(const std::string& url) {
   auto parsed = parse_redis_url(url);
-  if (auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
-  return std::get<redis_endpoint>(parsed);
+  if (!parsed) throw std::runtime_error(parsed.error);
+  return *parsed.value;
 }
 
 redis_connection connect_or_throw(const redis_endpoint& endpoint) {
@@ -185,6 +185,7 @@ TEST_F(RedisConnectionTest, SelectsTheDatabaseOnConnect) {
 TEST_F(RedisConnectionTest, HungServerFailsWithinTheConnectTimeout) {
   testing::silent_listener hung;
   redis_endpoint endpoint;
+  endpoint.host = "127.0.0.1";
   endpoint.port = hung.port();
   endpoint.password = "pw";  // AUTH is the step that waits for an answer
   const auto start = clock::now();

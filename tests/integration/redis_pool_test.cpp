@@ -154,6 +154,7 @@ TEST_F(RedisPoolTest, FailsFastDuringReconnectBackoff) {
 TEST_F(RedisPoolTest, HungServerCostsAtMostTheConnectTimeout) {
   testing::silent_listener hung;
   redis_endpoint endpoint;
+  endpoint.host = "127.0.0.1";
   endpoint.port = hung.port();
   endpoint.password = "pw";
   auto options = small_pool(1);

@@ -22,6 +22,9 @@ class daemon_process {
     bool wait_ready = true;  // wait until /healthz answers
   };
   explicit daemon_process(options opts);
+  daemon_process(std::string config_yaml, std::string redis_url,
+                 std::map<std::string, std::string> env = {})
+      : daemon_process(options{std::move(config_yaml), std::move(redis_url), std::move(env), true}) {}
   ~daemon_process();
 
   unsigned short port() const { return port_; }

@@ -35,6 +35,7 @@ redis_server::~redis_server() {
 
 redis_endpoint redis_server::endpoint() const {
   redis_endpoint endpoint;
+  endpoint.host = "127.0.0.1";
   endpoint.port = port_;
   endpoint.password = options_.requirepass;
   return endpoint;
