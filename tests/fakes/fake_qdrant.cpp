@@ -14,6 +14,8 @@
 #include <iostream>
 #include <thread>
 
+#include "support/ascii_case.hpp"
+
 namespace index_optimizer::testing {
 namespace {
 
@@ -27,13 +29,6 @@ using error_code = boost::system::error_code;
 constexpr std::uint64_t max_request_body = 32U * 1024U * 1024U;
 // An idle keep-alive connection is closed after this; stop() closes the rest.
 constexpr auto idle_timeout = std::chrono::seconds(120);
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string fault_message(unsigned status) {
   switch (status) {
@@ -156,8 +151,8 @@ class fake_qdrant::server {
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
       for (const auto& field : req) {
-        auto [it, inserted] =
-            request.headers.emplace(lower(field.name_string()), std::string(field.value()));
+        auto [it, inserted] = request.headers.emplace(to_lower_ascii(field.name_string()),
+                                                      std::string(field.value()));
         if (!inserted) it->second += ", " + std::string(field.value());
       }
       request.body = req.body();
@@ -378,7 +373,7 @@ std::optional<fake::http_exchange_response> fake_qdrant::injected_response(
     bool has_retry_after = false;
     for (const auto& [name, value] : fault.headers) {
       res.headers.emplace_back(name, value);
-      if (lower(name) == "retry-after") has_retry_after = true;
+      if (to_lower_ascii(name) == "retry-after") has_retry_after = true;
     }
     if (fault.status == 429 && !has_retry_after) res.headers.emplace_back("retry-after", "1");
     return res;

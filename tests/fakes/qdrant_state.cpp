@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <variant>
 
+#include "support/ascii_case.hpp"
+
 namespace index_optimizer::testing::fake {
 namespace {
 
@@ -117,18 +119,11 @@ std::optional<std::map<std::string, std::string>> query_parameters(std::string_v
   return params;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // actix's Json extractor insists on a JSON media type (application/json or a +json suffix).
 bool is_json_content_type(const std::map<std::string, std::string>& headers) {
   const auto it = headers.find("content-type");
   if (it == headers.end()) return false;
-  std::string mime = lower(it->second.substr(0, it->second.find(';')));
+  std::string mime = to_lower_ascii(it->second.substr(0, it->second.find(';')));
   while (!mime.empty() && std::isspace(static_cast<unsigned char>(mime.back())))
     mime.pop_back();
   while (!mime.empty() && std::isspace(static_cast<unsigned char>(mime.front())))
@@ -388,22 +383,29 @@ http_exchange_response qdrant_state::create_index_request(
   }
 
   if (hold_async_indexes_ && !wait) {
-    c.pending.push_back({field, *schema});
+    c.pending.push_back({field, std::move(*schema)});
   } else {
-    auto existing_index = c.indexes.find(field);
-    if (existing_index == c.indexes.end()) {
-      c.indexes.emplace(field, payload_index{*schema, std::nullopt});
-      ++index_builds_;
-    } else if (!(existing_index->second.schema == *schema)) {
-      existing_index->second.schema = *schema;  // Qdrant drops and rebuilds the index
-      ++index_builds_;
-    }
+    apply_index(c, field, std::move(*schema));
   }
-  return ok_response(
-      json::object{
-          {"operation_id", next_operation_id_++},
-          {"status", index_operation_status_.value_or(wait ? "completed" : "acknowledged")}},
-      elapsed);
+  return ok_response(update_result(wait), elapsed);
+}
+
+void qdrant_state::apply_index(collection_state& c, const std::string& field,
+                               parsed_field_schema schema) {
+  const auto it = c.indexes.find(field);
+  if (it == c.indexes.end()) {
+    c.indexes.emplace(field, payload_index{std::move(schema), std::nullopt});
+    ++index_builds_;
+  } else if (!(it->second.schema == schema)) {
+    it->second.schema = std::move(schema);  // Qdrant drops and rebuilds the index
+    ++index_builds_;
+  }
+}
+
+json::object qdrant_state::update_result(bool wait) {
+  return json::object{
+      {"operation_id", next_operation_id_++},
+      {"status", index_operation_status_.value_or(wait ? "completed" : "acknowledged")}};
 }
 
 http_exchange_response qdrant_state::delete_index_request(
@@ -423,11 +425,7 @@ http_exchange_response qdrant_state::delete_index_request(
   // Qdrant drops the index if there is one and succeeds either way.
   c.indexes.erase(field);
   std::erase_if(c.pending, [&](const pending_index& p) { return p.field == field; });
-  return ok_response(
-      json::object{
-          {"operation_id", next_operation_id_++},
-          {"status", index_operation_status_.value_or(wait ? "completed" : "acknowledged")}},
-      elapsed);
+  return ok_response(update_result(wait), elapsed);
 }
 
 qdrant_state::collection_state qdrant_state::make_collection(json::object create_request) const {
@@ -608,14 +606,7 @@ std::size_t qdrant_state::release_pending_indexes() {
   std::size_t released = 0;
   for (auto& [name, c] : collections_) {
     for (auto& p : c.pending) {
-      auto it = c.indexes.find(p.field);
-      if (it == c.indexes.end()) {
-        c.indexes.emplace(p.field, payload_index{std::move(p.schema), std::nullopt});
-        ++index_builds_;
-      } else if (!(it->second.schema == p.schema)) {
-        it->second.schema = std::move(p.schema);
-        ++index_builds_;
-      }
+      apply_index(c, p.field, std::move(p.schema));
       ++released;
     }
     c.pending.clear();

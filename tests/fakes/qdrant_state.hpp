@@ -115,6 +115,9 @@ class qdrant_state {
   http_exchange_response delete_index_request(const std::string& name, const std::string& field,
                                               const std::map<std::string, std::string>& query,
                                               double elapsed);
+  // Builds the index unless an identical one exists (then Qdrant does nothing).
+  void apply_index(collection_state& c, const std::string& field, parsed_field_schema schema);
+  boost::json::object update_result(bool wait);  // UpdateResult with the next operation_id
   boost::json::object collection_info(const collection_state& c) const;
   boost::json::object payload_schema_of(const collection_state& c) const;
   collection_state& existing(const std::string& name);
