@@ -22,9 +22,9 @@ class redis_server {
   unsigned short port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
 
-  void stop();      // SHUTDOWN-free hard stop (SIGKILL) — data since the last fsync may be lost
-  void shutdown();  // graceful: SIGTERM, waits for exit (AOF/RDB flushed)
-  void start();     // (re)start on the same port and data directory; waits until it answers PING
+  void stop();     // SHUTDOWN-free hard stop (SIGKILL) — data since the last fsync may be lost
+  void shutdown(); // graceful: SIGTERM, waits for exit (AOF/RDB flushed)
+  void start();    // (re)start on the same port and data directory; waits until it answers PING
   bool running() const { return process_ != nullptr; }
 
   // Runs one command through redis-cli and returns its raw output (trimmed).
