@@ -14,8 +14,6 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "support/ascii_case.hpp"
-
 namespace index_optimizer::testing {
 namespace {
 
@@ -26,6 +24,13 @@ using error_code = boost::system::error_code;
 
 // Responses in tests are small; the cap only keeps a runaway server from eating the test's memory.
 constexpr std::uint64_t max_response_body = 64U * 1024U * 1024U;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
 
 std::runtime_error io_failure(std::string_view what, std::string_view detail,
                               const error_code& ec) {
@@ -38,7 +43,7 @@ std::runtime_error io_failure(std::string_view what, std::string_view detail,
 }  // namespace
 
 std::string http_result::header(std::string_view name) const {
-  const auto it = headers.find(to_lower_ascii(name));
+  const auto it = headers.find(lower(name));
   return it == headers.end() ? std::string() : it->second;
 }
 
@@ -85,7 +90,7 @@ http_result http_connection::request(std::string_view method, std::string_view t
   bool has_content_type = false;
   for (const auto& [name, value] : headers) {
     req.set(name, value);
-    if (to_lower_ascii(name) == "content-type") has_content_type = true;
+    if (lower(name) == "content-type") has_content_type = true;
   }
   if (!body.empty() && !has_content_type) req.set(http::field::content_type, "application/json");
   req.body() = std::string(body);
@@ -131,7 +136,7 @@ http_result http_connection::read_response() {
   http_result out;
   out.status = res.result_int();
   for (const auto& field : res) {
-    const std::string name = to_lower_ascii(field.name_string());
+    const std::string name = lower(field.name_string());
     auto [it, inserted] = out.headers.emplace(name, std::string(field.value()));
     if (!inserted) it->second += ", " + std::string(field.value());
   }

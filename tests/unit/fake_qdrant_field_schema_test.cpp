@@ -25,7 +25,7 @@ field_schema_error refused(const char* text) {
   return error == nullptr ? field_schema_error{} : *error;
 }
 
-TEST(QdrantFieldSchema, AcceptsEveryPayloadSchemaTypeName) {
+TEST(FakeQdrantFieldSchema, AcceptsEveryPayloadSchemaTypeName) {
   for (const char* type :
        {"keyword", "integer", "float", "geo", "text", "bool", "datetime", "uuid"}) {
     const auto schema = parsed(("\"" + std::string(type) + "\"").c_str());
@@ -35,7 +35,7 @@ TEST(QdrantFieldSchema, AcceptsEveryPayloadSchemaTypeName) {
   }
 }
 
-TEST(QdrantFieldSchema, NormalisesParamsAsQdrantReserialisesThem) {
+TEST(FakeQdrantFieldSchema, NormalisesParamsAsQdrantReserialisesThem) {
   EXPECT_EQ(parsed(R"({"type":"keyword","is_tenant":true,"prefix":null,"whatever":1})").normalized,
             json::parse(R"({"type":"keyword","is_tenant":true})"));
   EXPECT_EQ(parsed(R"({"type":"integer","range":false})").normalized,
@@ -62,12 +62,12 @@ TEST(QdrantFieldSchema, NormalisesParamsAsQdrantReserialisesThem) {
   EXPECT_TRUE(parsed(R"({"type":"keyword"})").object_form);
 }
 
-TEST(QdrantFieldSchema, BareNameAndEmptyObjectAreDifferentSchemas) {
+TEST(FakeQdrantFieldSchema, BareNameAndEmptyObjectAreDifferentSchemas) {
   EXPECT_FALSE(parsed(R"("keyword")") == parsed(R"({"type":"keyword"})"));
   EXPECT_TRUE(parsed(R"({"type":"keyword","junk":1})") == parsed(R"({"type":"keyword"})"));
 }
 
-TEST(QdrantFieldSchema, RefusesWhatSerdeCannotDeserialise) {
+TEST(FakeQdrantFieldSchema, RefusesWhatSerdeCannotDeserialise) {
   for (const char* text :
        {R"("Keyword")", R"("vector")", R"(5)", R"([])", R"({})", R"({"type":"Keyword"})",
         R"({"type":"keyword","is_tenant":"true"})", R"({"type":"keyword","memory":"ram"})",
@@ -83,14 +83,14 @@ TEST(QdrantFieldSchema, RefusesWhatSerdeCannotDeserialise) {
   }
 }
 
-TEST(QdrantFieldSchema, IntegerWithoutLookupAndRangeFailsValidation) {
+TEST(FakeQdrantFieldSchema, IntegerWithoutLookupAndRangeFailsValidation) {
   const auto error = refused(R"({"type":"integer","lookup":false,"range":false})");
   EXPECT_EQ(error.status, 422u);
   EXPECT_NE(error.message.find("can't be both disabled"), std::string::npos);
   EXPECT_EQ(parsed(R"({"type":"integer","lookup":false,"range":true})").data_type, "integer");
 }
 
-TEST(QdrantFieldSchema, JsonPathFollowsQdrantsGrammar) {
+TEST(FakeQdrantFieldSchema, JsonPathFollowsQdrantsGrammar) {
   for (const char* ok : {"a", "a.b", "tags[]", "items[].sku", "a[0][12].b-c_d", "\"a b\".c",
                          "a.\"x/y[z]\"", "\"\"", "métadonnée"}) {
     EXPECT_TRUE(is_valid_json_path(ok)) << ok;
