@@ -52,19 +52,7 @@ std::optional<std::string> collection_of(std::string_view path) {
   std::string_view rest = path.substr(prefix.size());
   rest = rest.substr(0, rest.find('/'));
   if (rest.empty()) return std::nullopt;
-  std::string decoded;
-  for (std::size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() &&
-        std::isxdigit(static_cast<unsigned char>(rest[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(rest[i + 2]))) {
-      decoded.push_back(
-          static_cast<char>(std::stoi(std::string(rest.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      decoded.push_back(rest[i]);
-    }
-  }
-  return decoded;
+  return fake::percent_decode(rest, false);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct http_exchange_response {
   std::vector<std::pair<std::string, std::string>> headers;  // includes content-type
   std::string body;
 };
+
+// Decodes %XX escapes (and '+' as a space in query strings); nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // Qdrant's error envelope `{"status": {"error": message}, "time": t}` as a full response.
 http_exchange_response qdrant_error_response(unsigned status, const std::string& message,
