@@ -21,7 +21,8 @@ struct decode_limits {
   std::size_t max_field_path = 255;
   // Length of the `namespace` value in bytes.
   std::size_t max_namespace_bytes = 255;
-  // Length of the compact filter sample kept per event as evidence.
+  // Length of the compact filter sample kept per event as evidence; 0 keeps none (the consumer can
+  // then call compact_json_sample itself for the few events whose sample it stores).
   std::size_t max_sample_bytes = 2048;
 };
 

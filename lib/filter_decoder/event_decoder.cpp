@@ -7,6 +7,7 @@
 
 #include "filter_decoder/filter_shape.hpp"
 #include "filter_decoder/json_sample.hpp"
+#include "filter_decoder/value_types.hpp"
 #include "filter_decoder/walk_context.hpp"
 
 namespace index_optimizer {
@@ -22,14 +23,6 @@ boost::json::parse_options parse_options_for(const decode_limits& limits) {
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
   return options;
-}
-
-bool has_control_character(std::string_view text) noexcept {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return true;
-  }
-  return false;
 }
 
 // `ts`: unix milliseconds as a plain non-negative decimal integer.
@@ -198,30 +191,40 @@ std::optional<decode_failure> event_decoder::decode_fields(std::string_view fiel
   return decode_json(fields_json, true, out.dialect, out.fields);
 }
 
+namespace {
+
+// Runs one decode on a temporary decoder, heap-allocated because its buffers are too big for a
+// small thread stack.
+template <typename Result, typename Decode>
+std::variant<Result, decode_failure> decode_once(const decode_limits& limits, Decode decode) {
+  const auto decoder = std::make_unique<event_decoder>(limits);
+  Result result;
+  if (auto failed = decode(*decoder, result)) return std::move(*failed);
+  return result;
+}
+
+}  // namespace
+
 std::variant<decoded_event, decode_failure> decode_event(std::span<const entry_field> entry,
                                                          std::int64_t entry_id_ms,
                                                          const decode_limits& limits) {
-  // Heap-allocated: the decoder's buffers are too big for a small thread stack.
-  const auto decoder = std::make_unique<event_decoder>(limits);
-  decoded_event event;
-  if (auto failed = decoder->decode(entry, entry_id_ms, event)) return std::move(*failed);
-  return event;
+  return decode_once<decoded_event>(limits, [&](event_decoder& decoder, decoded_event& out) {
+    return decoder.decode(entry, entry_id_ms, out);
+  });
 }
 
 std::variant<decoded_filter, decode_failure> decode_filter(std::string_view filter_json,
                                                            const decode_limits& limits) {
-  const auto decoder = std::make_unique<event_decoder>(limits);
-  decoded_filter filter;
-  if (auto failed = decoder->decode_filter(filter_json, filter)) return std::move(*failed);
-  return filter;
+  return decode_once<decoded_filter>(limits, [&](event_decoder& decoder, decoded_filter& out) {
+    return decoder.decode_filter(filter_json, out);
+  });
 }
 
 std::variant<decoded_filter, decode_failure> decode_fields(std::string_view fields_json,
                                                            const decode_limits& limits) {
-  const auto decoder = std::make_unique<event_decoder>(limits);
-  decoded_filter filter;
-  if (auto failed = decoder->decode_fields(fields_json, filter)) return std::move(*failed);
-  return filter;
+  return decode_once<decoded_filter>(limits, [&](event_decoder& decoder, decoded_filter& out) {
+    return decoder.decode_fields(fields_json, out);
+  });
 }
 
 }  // namespace index_optimizer

@@ -92,6 +92,14 @@ bool is_datetime(std::string_view text) noexcept {
   return is_offset(text, pos);
 }
 
+bool has_control_character(std::string_view text) noexcept {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return true;
+  }
+  return false;
+}
+
 bool is_template(std::string_view text) noexcept {
   const auto open = text.find("{{");
   return open != std::string_view::npos && text.find("}}", open + 2) != std::string_view::npos;

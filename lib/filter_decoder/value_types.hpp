@@ -24,6 +24,10 @@ bool is_datetime(std::string_view text) noexcept;
 // later by `}}`. Its runtime type cannot be read from the event.
 bool is_template(std::string_view text) noexcept;
 
+// True when the text holds an ASCII control character (below 0x20, or DEL): such names would
+// corrupt logs, metric labels and Redis keys built from them.
+bool has_control_character(std::string_view text) noexcept;
+
 // The index type that serves both observations, when there is one: unknown gives way to any known
 // type, integer and float widen to float (a float index serves integer values, not the reverse),
 // keyword and uuid widen to keyword (a keyword index serves UUID strings, a uuid index serves

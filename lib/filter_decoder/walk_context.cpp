@@ -1,22 +1,11 @@
 #include "filter_decoder/walk_context.hpp"
+#include "filter_decoder/value_types.hpp"
 
 #include <algorithm>
 #include <boost/json/kind.hpp>
 #include <string>
 
 namespace index_optimizer::filter_walk {
-namespace {
-
-bool has_control_character(std::string_view text) noexcept {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 bool walk_context::count_condition() {
   if (++conditions_ <= limits_.max_conditions) return true;
   return fail(decode_reason::too_many_conditions,

@@ -1,9 +1,6 @@
 // Whole stream entries: the event contract, the `fields` form, dialect detection, merging, limits
 // and every decode reason.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
 #include <vector>
@@ -14,20 +11,11 @@ namespace {
 
 using namespace filter_decoder_test;
 using index_optimizer::decode_event;
-using index_optimizer::decode_failure;
 using index_optimizer::decode_fields;
-using index_optimizer::decode_limits;
-using index_optimizer::decode_reason;
 using index_optimizer::decoded_event;
 using index_optimizer::decoded_filter;
 using index_optimizer::entry_field;
 using index_optimizer::event_decoder;
-using index_optimizer::filter_dialect;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using K = index_optimizer::condition_kind;
-using T = index_optimizer::index_type;
 
 constexpr std::int64_t k_entry_ms = 1'700'000'000'123;
 

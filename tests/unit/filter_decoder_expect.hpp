@@ -2,6 +2,7 @@
 
 // Shared by the filter_decoder_*_test.cpp files: decode a filter and compare its observations.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <initializer_list>
@@ -29,8 +30,17 @@ inline void PrintTo(const decode_failure& failure, std::ostream* os) {
 namespace filter_decoder_test {
 
 using index_optimizer::condition_kind;
+using index_optimizer::decode_failure;
+using index_optimizer::decode_limits;
+using index_optimizer::decode_reason;
 using index_optimizer::field_observation;
+using index_optimizer::filter_dialect;
 using index_optimizer::index_type;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using K = index_optimizer::condition_kind;
+using T = index_optimizer::index_type;
 
 inline field_observation obs(std::string path, index_type type,
                              std::initializer_list<condition_kind> kinds = {}) {

@@ -1,21 +1,11 @@
 // The Mixpeek dialect: LogicalOperator nesting, FilterCondition, the shorthands and Mongo-style
 // operators, templates and dynamic values, and what each operator says about the index type.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "unit/filter_decoder_expect.hpp"
 
 namespace {
 
 using namespace filter_decoder_test;
-using index_optimizer::decode_reason;
-using index_optimizer::filter_dialect;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using K = index_optimizer::condition_kind;
-using T = index_optimizer::index_type;
 
 // One condition on field "f" with `operator` and `value` (JSON text).
 std::string condition(std::string_view op, std::string_view value) {

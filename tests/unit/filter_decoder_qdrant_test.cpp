@@ -1,21 +1,11 @@
 // The Qdrant dialect: every condition of qdrant-1.19.openapi.json's Filter maps to the
 // (field, index type, condition kinds) the optimizer counts.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "unit/filter_decoder_expect.hpp"
 
 namespace {
 
 using namespace filter_decoder_test;
-using index_optimizer::decode_reason;
-using index_optimizer::filter_dialect;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using K = index_optimizer::condition_kind;
-using T = index_optimizer::index_type;
 
 TEST(FilterDecoderQdrant, MustWithMatchValueStringIsKeyword) {
   EXPECT_EQ(dialect_of(R"({"must": [{"key": "city", "match": {"value": "London"}}]})"),

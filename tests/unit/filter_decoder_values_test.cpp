@@ -78,4 +78,13 @@ TEST(FilterDecoderValues, WidenCombinesCompatibleTypes) {
   EXPECT_EQ(widen(index_type::bool_, index_type::integer), std::nullopt);
 }
 
+TEST(FilterDecoderValues, ControlCharactersAreAsciiBelowSpaceAndDel) {
+  using index_optimizer::has_control_character;
+  EXPECT_FALSE(has_control_character("metadata.title"));
+  EXPECT_FALSE(has_control_character("caf\xc3\xa9 tags[]"));
+  EXPECT_TRUE(has_control_character("a\tb"));
+  EXPECT_TRUE(has_control_character(std::string_view("a\0b", 3)));
+  EXPECT_TRUE(has_control_character("a\x7f"));
+}
+
 }  // namespace
