@@ -76,8 +76,9 @@ bool is_operator_dict(const json::object& object) noexcept {
   return true;
 }
 
-// A FilterCondition: a string `field` and only field/operator/value keys, with operator or
-// value. (A payload field literally named "field" therefore needs the explicit form.)
+// A FilterCondition: a string `field` and no keys but field/operator/value. Any other object
+// with a `field` key is a malformed condition rather than a shorthand on a payload field named
+// "field" (that field needs the long form), so a producer's typo is reported, not counted.
 bool is_filter_condition(const json::object& object) noexcept {
   const json::value* field = object.if_contains("field");
   if (field == nullptr || !field->is_string()) return false;
@@ -85,7 +86,7 @@ bool is_filter_condition(const json::object& object) noexcept {
     const std::string_view key = entry.key();
     if (key != "field" && key != "operator" && key != "value") return false;
   }
-  return object.size() >= 2;
+  return true;
 }
 
 bool is_logical_key(std::string_view key) noexcept {
@@ -304,7 +305,7 @@ bool walk_logical_key(std::string_view key, const json::value& value, walk_conte
 
 bool walk_node(const json::object& node, walk_context& context) {
   if (is_filter_condition(node)) return walk_filter_condition(node, context);
-  if (node.contains("field") && (node.contains("operator") || node.contains("value"))) {
+  if (node.contains("field")) {
     return context.invalid_filter(
         "a condition must be {\"field\": \"<name>\", \"operator\": \"<op>\", \"value\": ...} "
         "with no other keys");

@@ -241,7 +241,15 @@ TEST(FilterDecoderMixpeek, MalformedConditionsAreInvalid) {
   EXPECT_EQ(reason_of(R"({"field": "f", "operator": "eq", "value": 1, "boost": 2})"),
             decode_reason::invalid_filter);
   EXPECT_EQ(reason_of(R"({"field": 5, "value": 1})"), decode_reason::invalid_filter);
+  EXPECT_EQ(reason_of(R"({"field": "f"})"), decode_reason::invalid_filter);
+  EXPECT_EQ(reason_of(R"({"field": 5})"), decode_reason::invalid_filter);
+  EXPECT_EQ(reason_of(R"({"field": "f", "status": "x"})"), decode_reason::invalid_filter);
   EXPECT_EQ(reason_of(R"({"field": "", "value": 1})"), decode_reason::invalid_field);
+}
+
+TEST(FilterDecoderMixpeek, PayloadFieldNamedFieldNeedsTheLongForm) {
+  EXPECT_THAT(fields_of(R"({"field": "field", "value": "x"})"),
+              ElementsAre(obs("field", T::keyword, {K::match})));
 }
 
 TEST(FilterDecoderMixpeek, OperatorNamesAreCaseSensitive) {
