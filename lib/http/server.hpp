@@ -74,18 +74,21 @@ class server {
   std::shared_ptr<http_metrics> metrics_;
   std::atomic<bool> auth_required_;
 
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::thread_pool workers_;
-  std::vector<std::thread> threads_;
-  unsigned short bound_port_ = 0;
-
+  // Declared before io_ so they outlive it: handlers still queued in io_ own sessions whose
+  // destructors unregister here.
   std::mutex sessions_mutex_;
   std::condition_variable sessions_cv_;
   std::list<std::weak_ptr<session>> sessions_;
   std::atomic<size_t> session_count_{0};
   std::atomic<bool> draining_{false};
   bool stopped_ = false;
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::thread_pool workers_;
+  std::vector<std::thread> threads_;
+  unsigned short bound_port_ = 0;
+
 };
 
 }  // namespace index_optimizer::http
