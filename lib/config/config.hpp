@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "auth_types/auth_types.hpp"
-#include "logging/logger.hpp"
 #include "config/config_values.hpp"
 #include "config/endpoints.hpp"
+#include "logging/logger.hpp"
 
 namespace index_optimizer {
 

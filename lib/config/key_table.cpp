@@ -472,7 +472,6 @@ const key_binding* find_binding(std::string_view section, std::string_view name)
 
 }  // namespace config_detail
 
-
 std::string_view to_string(value_kind kind) noexcept {
   switch (kind) {
     case value_kind::boolean:

@@ -99,6 +99,12 @@ class session : public std::enable_shared_from_this<session> {
           if (self->server_.metrics_) {
             self->server_.metrics_->observe(route_label, method, res->result_int(), seconds);
           }
+          log_debug("http request", {{"route", route_label},
+                                     {"method", method},
+                                     {"status", res->result_int()},
+                                     {"seconds", seconds},
+                                     {"remote", self->remote_},
+                                     {"error", ec ? ec.message() : std::string()}});
           if (self->counted_in_flight_) {
             self->counted_in_flight_ = false;
             if (self->server_.metrics_) self->server_.metrics_->in_flight().Decrement();
@@ -216,6 +222,7 @@ void server::start() {
   acceptor_.listen(asio::socket_base::max_listen_connections);
   bound_port_ = acceptor_.local_endpoint().port();
   do_accept();
+  work_guard_.emplace(io_.get_executor());
   for (unsigned i = 0; i < std::max(1u, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
@@ -304,8 +311,8 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
   request->remote_address = s->remote();
   request->raw = std::move(raw);
 
-  const bool open = !rt.required || !auth_required_.load() ||
-                    options_.open_paths.count(rt.path_template) != 0;
+  const bool open =
+      !rt.required || !auth_required_.load() || options_.open_paths.count(rt.path_template) != 0;
   if (!open) {
     const auto auth = auth_->authenticate(request->header("Authorization"));
     if (auth.outcome != auth_outcome::ok) {
@@ -387,6 +394,7 @@ void server::shutdown(std::chrono::milliseconds deadline) {
     sessions_cv_.wait_for(lock, std::chrono::seconds(5),
                           [this] { return session_count_.load() == 0; });
   }
+  work_guard_.reset();
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -10,6 +11,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -84,11 +86,14 @@ class server {
   bool stopped_ = false;
 
   boost::asio::io_context io_;
+  // Keeps the I/O threads running while a request is on the worker pool and the acceptor is
+  // closed (shutdown): otherwise io_ runs out of work and the response has no thread to run on.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      work_guard_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::thread_pool workers_;
   std::vector<std::thread> threads_;
   unsigned short bound_port_ = 0;
-
 };
 
 }  // namespace index_optimizer::http
