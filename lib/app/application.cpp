@@ -39,6 +39,7 @@ http::server_options server_options_from(const config& cfg) {
   o.read_timeout = cfg.http.read_timeout;
   o.idle_timeout = cfg.http.idle_timeout;
   o.write_timeout = cfg.http.read_timeout;
+  o.request_timeout = cfg.http.request_timeout;
   o.max_connections = static_cast<size_t>(cfg.http.max_connections);
   o.auth_required = cfg.auth.required;
   o.open_paths = {cfg.auth.open_paths.begin(), cfg.auth.open_paths.end()};
@@ -137,6 +138,9 @@ int application::run() {
   configure_logging(s.cfg.logging.level, s.cfg.logging.format);
   log_info("starting index-optimizer",
            {{"version", INDEX_OPTIMIZER_VERSION}, {"config", s.config_path.string()}});
+
+  for (const auto& warning : config_warnings(s.cfg))
+    log_warn(warning);
 
   prometheus::BuildGauge()
       .Name("index_optimizer_build_info")

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -351,10 +352,33 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
     respond(run(), rt.path_template);
     return;
   }
-  asio::post(workers_, [s, run, respond, label = rt.path_template]() mutable {
+  // Whichever comes first on the session's strand answers: the handler's result or the
+  // request timeout. Both run on the strand, so `answered` needs no lock.
+  struct race {
+    explicit race(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool answered = false;
+  };
+  auto state = std::make_shared<race>(s->executor());
+  state->timer.expires_after(options_.request_timeout);
+  state->timer.async_wait([state, respond, label = rt.path_template,
+                           timeout = options_.request_timeout](boost::system::error_code ec) {
+    if (ec || state->answered) return;
+    state->answered = true;
+    log_warn("http handler exceeded http.request_timeout",
+             {{"route", label}, {"timeout_ms", static_cast<int64_t>(timeout.count())}});
+    respond(error_response(503, "The request took longer than " + std::to_string(timeout.count()) +
+                                    " ms (http.request_timeout); retry later"),
+            label);
+  });
+  asio::post(workers_, [s, state, run, respond, label = rt.path_template]() mutable {
     api_response r = run();
-    asio::post(s->executor(),
-               [respond, r = std::move(r), label]() mutable { respond(r, std::move(label)); });
+    asio::post(s->executor(), [state, respond, r = std::move(r), label]() mutable {
+      if (state->answered) return;
+      state->answered = true;
+      state->timer.cancel();
+      respond(r, std::move(label));
+    });
   });
 }
 

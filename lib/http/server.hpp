@@ -33,6 +33,9 @@ struct server_options {
   std::chrono::milliseconds read_timeout{10000};  // to receive a whole request
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};
+  // A worker-pool handler still running after this gets its request answered with 503; its late
+  // result is dropped. (The handler itself is bounded by its Redis/Qdrant timeouts.)
+  std::chrono::milliseconds request_timeout{30000};
   size_t max_connections = 1024;
   bool auth_required = true;
   std::set<std::string> open_paths{"/healthz", "/readyz", "/metrics"};

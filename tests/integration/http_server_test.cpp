@@ -162,6 +162,26 @@ TEST(HttpServer, BlockingHandlerDoesNotBlockIoThread) {
   EXPECT_EQ(slow.get(), 200u);
 }
 
+TEST(HttpServer, HandlerOverRequestTimeoutIs503AndConnectionStaysUsable) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  server_options o;
+  o.request_timeout = std::chrono::milliseconds(200);
+  server_fixture f(o, [released](router& r) {
+    r.add({verb::get, "/slow", std::nullopt, [released](api_request&) {
+             released.wait_for(std::chrono::seconds(20));
+             return json_response(200, {{"slow", true}});
+           }});
+  });
+  http_connection c(k_host, f.port);
+  const auto r = c.request("GET", "/slow");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(parse_json(r.body).at("error").at("type"), "ServiceUnavailableError");
+  release.set_value();
+  // The late result is dropped; the next request on the connection gets its own answer.
+  EXPECT_EQ(c.request("GET", "/open").status, 200u);
+}
+
 TEST(HttpServer, SlowClientIsDisconnectedAfterReadTimeout) {
   server_options o;
   o.read_timeout = std::chrono::milliseconds(300);
@@ -219,20 +239,23 @@ TEST(HttpServer, RecordsRequestMetricsByRouteTemplate) {
                          {{"Authorization", "Bearer sk_boss"}})
                 .status,
             200u);
-  bool found = false;
-  for (const auto& family : f.registry.Collect()) {
-    if (family.name != "index_optimizer_http_requests_total") continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> labels;
-      for (const auto& l : m.label)
-        labels[l.name] = l.value;
-      if (labels["route"] == "/admin/{id}" && labels["method"] == "DELETE" &&
-          labels["status"] == "200") {
-        found = m.counter.value == 1;
+  // The metric is recorded once the write completes, which may be just after the client read it.
+  EXPECT_TRUE(testing::wait_until([&] {
+    bool found = false;
+    for (const auto& family : f.registry.Collect()) {
+      if (family.name != "index_optimizer_http_requests_total") continue;
+      for (const auto& m : family.metric) {
+        std::map<std::string, std::string> labels;
+        for (const auto& l : m.label)
+          labels[l.name] = l.value;
+        if (labels["route"] == "/admin/{id}" && labels["method"] == "DELETE" &&
+            labels["status"] == "200") {
+          found = m.counter.value == 1;
+        }
       }
     }
-  }
-  EXPECT_TRUE(found);
+    return found;
+  }));
 }
 
 }  // namespace
