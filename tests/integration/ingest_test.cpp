@@ -222,6 +222,37 @@ TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
   EXPECT_GT(counted_b, 0);
 }
 
+// A consumer that holds its batch past reclaim_idle (a stall: GC pause, overloaded host) loses
+// the entries to another consumer; its commit then applies nothing and the events are counted
+// once, by the consumer that reclaimed them.
+TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclaimedThem) {
+  auto stalled_cfg = test_config(redis_, "stalled");
+  stalled_cfg.ingest.commit_interval = 3s;  // longer than reclaim_idle: what a stall looks like
+  prometheus::Registry stalled_registry;
+  ingest_service stalled(stalled_cfg, stalled_registry);
+  stalled.start();
+  event_reference reference;
+  add_events(connection_, k_stream, generate(1000, reference, 17));
+  ASSERT_TRUE(wait_until([&] {
+    const auto state = read_group_state(connection_, k_stream, "index-optimizer");
+    return state.pending == 1000 && state.lag == 0;
+  }));
+  prometheus::Registry healthy_registry;
+  ingest_service healthy(test_config(redis_, "healthy"), healthy_registry);
+  healthy.start();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return metric_sum(stalled_registry, "index_optimizer_ingest_stale_commits_total") > 0;
+      },
+      20s));
+  await_drained();
+  expect_windows_equal(test_config(redis_), reference);
+  EXPECT_GT(metric_sum(healthy_registry, "index_optimizer_ingest_reclaimed_entries_total"), 0);
+  EXPECT_EQ(metric_sum(stalled_registry, "index_optimizer_ingest_events_counted_total") +
+                metric_sum(healthy_registry, "index_optimizer_ingest_events_counted_total"),
+            1000);
+}
+
 // The commit script on its own: a batch holding an entry another consumer has reclaimed applies
 // nothing at all; its new owner's commit applies.
 TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
@@ -548,6 +579,7 @@ TEST_F(IngestTest, SigkilledWorkersLoseAndDuplicateNothing) {
     const auto state = read_group_state(connection_, k_stream, "index-optimizer");
     return state.lag.value_or(30000) + state.pending.value_or(0);
   };
+  int killed_mid_stream = 0;
   for (int round = 0; round < 8; ++round) {
     const std::string consumer = round % 3 == 2 ? "worker-" + std::to_string(round) : "worker";
     child_process worker(binary.string(), {write_config(consumer).string()});
@@ -557,10 +589,13 @@ TEST_F(IngestTest, SigkilledWorkersLoseAndDuplicateNothing) {
       return read_group_state(connection_, k_stream, "index-optimizer").lag != before ||
              !worker.running();
     })) << worker.output();
+    // Not a synchronisation: a random delay so that the kill lands anywhere in the loop.
     std::this_thread::sleep_for(std::chrono::milliseconds(random() % 150));
+    if (remaining() > 0) ++killed_mid_stream;
     worker.kill_now();
     if (remaining() == 0) break;
   }
+  EXPECT_GE(killed_mid_stream, 3) << "too few kills landed while events were in flight";
   child_process last(binary.string(), {write_config("worker").string()});
   await_drained(120s);
   expect_windows_equal(test_config(redis_), reference);
