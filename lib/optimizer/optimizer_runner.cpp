@@ -1,0 +1,408 @@
+#include "optimizer/optimizer_runner.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "logging/logger.hpp"
+#include "namespace_model/namespace_update.hpp"
+#include "optimizer/window_evidence.hpp"
+#include "optimizer_plan/index_choice.hpp"
+#include "window_store/window_store.hpp"
+
+namespace index_optimizer {
+namespace {
+
+using boost::json::object;
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+std::string describe(const qdrant_error& error) {
+  std::string text = std::string(to_string(error.what));
+  if (error.what == qdrant_error::kind::http_status) text += " " + std::to_string(error.status);
+  if (!error.message.empty()) text += ": " + error.message;
+  return text;
+}
+
+object error_json(const qdrant_error& error) {
+  object detail;
+  detail.emplace("kind", to_string(error.what));
+  if (error.status != 0) {
+    detail.emplace("status", error.status);
+  } else {
+    detail.emplace("status", nullptr);
+  }
+  detail.emplace("message", error.message);
+  return {{"error", std::move(detail)}};
+}
+
+// "1.19.0" -> {1, 19}; nullopt for anything else.
+std::optional<qdrant_version> parse_version(std::string_view text) {
+  qdrant_version version;
+  const char* end = text.data() + text.size();
+  auto [dot, ec] = std::from_chars(text.data(), end, version.major);
+  if (ec != std::errc{} || dot == end || *dot != '.') return std::nullopt;
+  auto [rest, ec2] = std::from_chars(dot + 1, end, version.minor);
+  if (ec2 != std::errc{}) return std::nullopt;
+  return version;
+}
+
+bool requested(const std::vector<std::string>& names, const namespace_model& ns) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+    return name == ns.namespace_id || name == ns.namespace_name;
+  });
+}
+
+namespace_run namespace_entry(const namespace_model& ns) {
+  namespace_run entry;
+  entry.namespace_id = ns.namespace_id;
+  entry.namespace_name = ns.namespace_name;
+  entry.collection = qdrant_collection_name(ns);
+  return entry;
+}
+
+}  // namespace
+
+optimizer_runner::optimizer_runner(optimizer_run_environment environment)
+    : env_(std::move(environment)) {
+  if (!env_.clock) env_.clock = [] { return std::chrono::system_clock::now(); };
+}
+
+bool optimizer_runner::save(const run_record& run, lease_keeper& lease,
+                            active_marker active) const {
+  auto connection = env_.redis->acquire(env_.cfg->redis.command_timeout);
+  if (!connection) {
+    log_warn("optimizer history not saved",
+             {{"run_id", run.run_id}, {"error", connection.error().message}});
+    return true;  // Redis trouble is not proof the lease is gone; the keeper decides that
+  }
+  const run_save entry{run.run_id, unix_ms(run.started_at), boost::json::serialize(to_json(run)),
+                       active};
+  auto saved = save_run(**connection, env_.keys, lease.token(), entry,
+                        env_.cfg->optimizer.history_retention, unix_ms(env_.clock()));
+  if (!saved) {
+    log_warn("optimizer history not saved",
+             {{"run_id", run.run_id}, {"error", saved.error().message}});
+    return true;
+  }
+  return saved.value();
+}
+
+std::vector<namespace_plan_input> optimizer_runner::gather(run_record& run,
+                                                           std::vector<namespace_model> spaces) {
+  std::vector<namespace_plan_input> inputs;
+  for (auto& ns : spaces) {
+    if (env_.heartbeat) env_.heartbeat();
+    namespace_run entry = namespace_entry(ns);
+    std::vector<field_evidence> fields;
+    {
+      auto connection = env_.redis->acquire(env_.cfg->redis.command_timeout);
+      if (!connection) {
+        entry.status = namespace_status::failed;
+        entry.error = "redis: " + connection.error().message;
+      } else {
+        auto window =
+            read_namespace_window(**connection, *env_.cfg, ns.namespace_id, window_kind::decision);
+        if (!window) {
+          entry.status = namespace_status::failed;
+          entry.error = "reading the decision window failed: " + window.error().message;
+        } else {
+          fields = to_field_evidence(window.value());
+        }
+      }
+    }
+    std::optional<qdrant_collection_info> collection;
+    if (entry.status != namespace_status::failed && env_.qdrant != nullptr) {
+      auto info = env_.qdrant->collection_info(entry.collection);
+      if (!info) {
+        entry.status = namespace_status::failed;
+        const auto& error = info.error();
+        entry.error =
+            error.what == qdrant_error::kind::http_status && error.status == 404
+                ? "Qdrant has no collection '" + entry.collection + "'"
+                : "reading Qdrant collection '" + entry.collection + "' failed: " + describe(error);
+      } else {
+        entry.points_count = info.value().points_count;
+        collection = std::move(info).value();
+      }
+    }
+    if (entry.status == namespace_status::failed) {
+      log_warn("optimizer skips a namespace this run",
+               {{"run_id", run.run_id}, {"namespace_id", ns.namespace_id}, {"error", entry.error}});
+      run.namespaces.push_back(std::move(entry));
+      continue;
+    }
+    run.namespaces.push_back(std::move(entry));
+    inputs.push_back({std::move(ns), std::move(fields), std::move(collection)});
+  }
+  return inputs;
+}
+
+bool optimizer_runner::add_to_namespace(const namespace_run& ns, field_step& step,
+                                        const payload_index_config& index, field_result success) {
+  const auto now = env_.clock();
+  const auto_created_info info{now, static_cast<std::int64_t>(step.decision.evidence.count)};
+  bool raced = false;
+  auto stored = env_.registry->update(
+      ns.namespace_id, [&](const namespace_model& current) -> std::optional<namespace_model> {
+        raced = find_index(current, index.field_name) != nullptr;
+        if (raced) return std::nullopt;
+        return with_auto_created_index(current, index, info, now);
+      });
+  if (!stored) {
+    step.result = field_result::failed;
+    step.error = "adding the index to the namespace failed (" +
+                 std::string(to_string(stored.error().code)) + "): " + stored.error().message;
+    if (success == field_result::created) {
+      step.error += "; Qdrant has the index, the next run adopts it";
+    }
+    return false;
+  }
+  if (raced) {
+    step.result = field_result::skipped;
+    step.error = "the namespace got an index on this field while the run was executing";
+    return false;
+  }
+  step.result = success;
+  step.decision.index = index;
+  step.decision.index->auto_created = info;
+  return true;
+}
+
+void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_keeper& lease,
+                             bool& lost) {
+  const auto& decision = step.decision;
+  payload_index_config index = *decision.index;
+  if (env_.qdrant == nullptr) {
+    if (!lease.confirm()) {
+      lost = true;
+      return;
+    }
+    add_to_namespace(
+        ns, step, index,
+        decision.action == decision_action::adopt ? field_result::adopted : field_result::created);
+    return;
+  }
+
+  // The namespace API's write lock: a PATCH and this claim never interleave their Qdrant calls.
+  auto lock =
+      namespace_lock::acquire(*env_.redis, env_.registry->keys().lock(ns.namespace_id), env_.lock);
+  if (!lock) {
+    step.result = field_result::failed;
+    step.error = "the namespace's write lock: " + lock.error().message;
+    return;
+  }
+  auto current = env_.registry->get(ns.namespace_id);
+  if (!current) {
+    step.result = field_result::failed;
+    step.error = "reading the namespace failed: " + current.error().message;
+    return;
+  }
+  if (find_index(current.value(), index.field_name) != nullptr) {
+    step.result = field_result::skipped;
+    step.error = "the namespace got an index on this field while the run was executing";
+    return;
+  }
+  // Qdrant's state now, not at planning time: a previous leader that died after its PUT, or an
+  // operator, may have built the index since.
+  auto info = env_.qdrant->collection_info(ns.collection);
+  if (!info) {
+    step.result = field_result::failed;
+    step.error =
+        "reading Qdrant collection '" + ns.collection + "' failed: " + describe(info.error());
+    step.qdrant = error_json(info.error());
+    return;
+  }
+  if (const auto* entry = info.value().payload_schema.if_contains(index.field_name)) {
+    auto existing = index_from_payload_schema(index.field_name, *entry);
+    if (!existing) {
+      step.result = field_result::skipped;
+      step.error =
+          "Qdrant has an index on this field whose schema a PayloadIndexConfig cannot "
+          "express; left to an operator";
+      return;
+    }
+    if (!lease.confirm()) {
+      lost = true;
+      return;
+    }
+    add_to_namespace(ns, step, *existing, field_result::adopted);
+    return;
+  }
+  if (decision.action == decision_action::adopt) {
+    step.result = field_result::failed;
+    step.error = "Qdrant no longer has the index it showed when the run was planned";
+    return;
+  }
+
+  if (!lease.confirm()) {
+    lost = true;
+    return;
+  }
+  auto created =
+      env_.qdrant->create_index(ns.collection, index.field_name, qdrant_field_schema(index));
+  if (!created) {
+    step.result = field_result::failed;
+    step.error = "Qdrant did not create the index: " + describe(created.error());
+    step.qdrant = error_json(created.error());
+    return;
+  }
+  step.qdrant =
+      object{{"operation_id", created.value().operation_id}, {"status", created.value().status}};
+  if (created.value().status != "completed") {
+    step.result = field_result::failed;
+    step.error = "Qdrant accepted the index but did not finish building it in time (status " +
+                 created.value().status + "); the next run adopts it once Qdrant shows it";
+    return;
+  }
+  if (!lease.confirm()) {
+    step.result = field_result::failed;
+    step.error = "the lease was lost after Qdrant built the index; the next leader adopts it";
+    lost = true;
+    return;
+  }
+  add_to_namespace(ns, step, index, field_result::created);
+}
+
+void optimizer_runner::execute_namespace(run_record& run, namespace_run& ns, lease_keeper& lease,
+                                         const std::atomic<bool>& stop, bool& lost,
+                                         bool& interrupted) {
+  for (auto& step : ns.fields) {
+    if (step.result != field_result::not_attempted) continue;
+    if (stop.load()) {
+      interrupted = true;
+      return;
+    }
+    if (!lease.held()) {
+      lost = true;
+      return;
+    }
+    claim(ns, step, lease, lost);
+    if (lost) {
+      if (step.result == field_result::not_attempted) step.error = "the lease was lost";
+      return;
+    }
+    if (env_.metrics != nullptr) {
+      const auto type = step.decision.index ? step.decision.index->type : step.decision.chosen_type;
+      env_.metrics->index_result(step.result, type);
+    }
+    log_info("optimizer field", {{"run_id", run.run_id},
+                                 {"namespace_id", ns.namespace_id},
+                                 {"field", step.decision.evidence.path},
+                                 {"action", to_string(step.decision.action)},
+                                 {"result", to_string(step.result)},
+                                 {"error", step.error}});
+    if (env_.heartbeat) env_.heartbeat();
+    if (env_.after_field) env_.after_field(run, step);
+  }
+}
+
+run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
+                                     const std::atomic<bool>& stop) {
+  const auto finish = [&](run_status status) {
+    run.status = status;
+    run.finished_at = env_.clock();
+    if (status != run_status::abandoned) save(run, lease, active_marker::clear);
+    return run;
+  };
+
+  if (stop.load()) return finish(run_status::interrupted);
+
+  std::optional<qdrant_version> server_version;
+  if (env_.qdrant != nullptr) {
+    if (auto version = env_.qdrant->server_version()) {
+      run.qdrant_version = version.value().version;
+      server_version = parse_version(version.value().version);
+    } else {
+      log_warn("optimizer: Qdrant's version is unknown; version-dependent params are left out",
+               {{"run_id", run.run_id}, {"error", describe(version.error())}});
+    }
+  }
+  run.settings.server_version = server_version;
+
+  auto listed = env_.registry->list();
+  if (!listed) {
+    run.error = "listing namespaces failed: " + listed.error().message;
+    return finish(run_status::failed);
+  }
+  std::vector<namespace_model> eligible;
+  for (auto& ns : listed.value()) {
+    if (run.requested_namespaces) {
+      if (!requested(*run.requested_namespaces, ns)) continue;
+      if (!ns.auto_create_indexes) {
+        auto entry = namespace_entry(ns);
+        entry.status = namespace_status::skipped;
+        entry.error = "auto_create_indexes is false for this namespace";
+        run.namespaces.push_back(std::move(entry));
+        continue;
+      }
+    } else if (!ns.auto_create_indexes) {
+      continue;
+    }
+    eligible.push_back(std::move(ns));
+  }
+  if (run.requested_namespaces) {
+    for (const auto& name : *run.requested_namespaces) {
+      const bool found = std::any_of(
+          listed.value().begin(), listed.value().end(),
+          [&](const auto& ns) { return ns.namespace_id == name || ns.namespace_name == name; });
+      if (found) continue;
+      namespace_run entry;
+      entry.namespace_id = name;
+      entry.status = namespace_status::skipped;
+      entry.error = "no namespace with this id or name";
+      run.namespaces.push_back(std::move(entry));
+    }
+  }
+
+  const auto inputs = gather(run, std::move(eligible));
+  auto plans = plan_run(inputs, run.settings);
+  for (auto& plan : plans) {
+    auto it = std::find_if(run.namespaces.begin(), run.namespaces.end(), [&](const auto& ns) {
+      return ns.namespace_id == plan.namespace_id && ns.status == namespace_status::planned;
+    });
+    if (it == run.namespaces.end()) continue;
+    for (auto& decision : plan.decisions) {
+      field_step step;
+      const bool acts = decision.action != decision_action::skip;
+      step.result = !acts ? field_result::skipped
+                          : (run.dry_run ? field_result::planned : field_result::not_attempted);
+      step.decision = std::move(decision);
+      it->fields.push_back(std::move(step));
+    }
+  }
+  if (run.dry_run) {
+    for (auto& ns : run.namespaces) {
+      if (ns.status == namespace_status::planned) ns.status = namespace_status::done;
+    }
+  }
+  if (!save(run, lease, active_marker::keep)) return finish(run_status::abandoned);
+
+  bool lost = false;
+  bool interrupted = false;
+  if (!run.dry_run) {
+    for (auto& ns : run.namespaces) {
+      if (ns.status != namespace_status::planned) continue;
+      execute_namespace(run, ns, lease, stop, lost, interrupted);
+      if (lost) return finish(run_status::abandoned);
+      if (interrupted) break;
+      ns.status = namespace_status::done;
+      if (!save(run, lease, active_marker::keep)) return finish(run_status::abandoned);
+    }
+  }
+  if (interrupted) return finish(run_status::interrupted);
+
+  bool any_failure = false;
+  for (const auto& ns : run.namespaces) {
+    if (ns.status == namespace_status::failed) any_failure = true;
+    for (const auto& step : ns.fields) {
+      if (step.result == field_result::failed) any_failure = true;
+    }
+  }
+  return finish(any_failure ? run_status::partial : run_status::succeeded);
+}
+
+}  // namespace index_optimizer

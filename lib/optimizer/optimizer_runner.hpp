@@ -1,0 +1,80 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "namespace_registry/namespace_lock.hpp"
+#include "namespace_registry/namespace_registry.hpp"
+#include "optimizer/optimizer_metrics.hpp"
+#include "optimizer/run_record.hpp"
+#include "optimizer_store/lease_keeper.hpp"
+#include "optimizer_store/optimizer_keys.hpp"
+#include "optimizer_store/run_history.hpp"
+#include "qdrant_client/qdrant_gateway.hpp"
+#include "redis/redis_pool.hpp"
+
+namespace index_optimizer {
+
+// What a run reads and writes. Everything must outlive the runner.
+struct optimizer_run_environment {
+  const config* cfg = nullptr;  // window spec and streams (read_namespace_window), timeouts
+  redis_pool* redis = nullptr;
+  namespace_registry* registry = nullptr;
+  qdrant_gateway* qdrant = nullptr;      // nullptr: catalog-only
+  optimizer_metrics* metrics = nullptr;  // may be null
+  optimizer_keys keys{"io:"};
+  namespace_lock_options lock;  // the per-namespace write lock the namespace API takes too
+  std::function<std::chrono::system_clock::time_point()> clock;
+  // Called after each executed field (created, adopted, failed...) with the record so far; the
+  // service heartbeats its health component here. Tests use it to act mid-run.
+  std::function<void(const run_record&, const field_step&)> after_field;
+  // Called between steps (each namespace gathered, each field executed): the run is alive.
+  std::function<void()> heartbeat;
+};
+
+// Executes one run while holding the lease. A run is:
+// 1. probe Qdrant's version (for version-dependent params);
+// 2. list the namespaces; keep those with auto_create_indexes (and, when the request names some,
+//    only those — the others named are recorded as skipped);
+// 3. per namespace: read its decision window and Qdrant's collection info (a failure is recorded
+//    for that namespace, the others go on);
+// 4. plan (plan_run) and record the plan;
+// 5. unless dry run, per planned field: under the namespace's write lock, re-read the namespace
+//    and Qdrant's payload_schema (a field indexed meanwhile is adopted or skipped, never built
+//    twice), confirm the lease, PUT the index (wait=true), confirm the lease again, then add the
+//    index to the namespace (compare-and-set; with its auto_created record). A Qdrant or registry
+//    failure is recorded for the field and retried by the next run; nothing Qdrant refused is
+//    ever claimed;
+// 6. record the outcome.
+// The record is saved (fenced by the lease) after the plan, after each namespace and at the
+// end; when a save finds the lease gone, the run stops as abandoned.
+class optimizer_runner {
+ public:
+  explicit optimizer_runner(optimizer_run_environment environment);
+
+  // `run` arrives saved with status running. Returns the final record (also saved, unless the
+  // lease was lost). `stop` makes the run end as interrupted before its next field.
+  run_record execute(run_record run, lease_keeper& lease, const std::atomic<bool>& stop);
+
+  // Saves `run` through the fenced script; false when the lease is no longer ours.
+  bool save(const run_record& run, lease_keeper& lease, active_marker active) const;
+
+ private:
+  struct claim_context;
+  std::vector<namespace_plan_input> gather(run_record& run, std::vector<namespace_model> spaces);
+  void execute_namespace(run_record& run, namespace_run& ns, lease_keeper& lease,
+                         const std::atomic<bool>& stop, bool& lost, bool& interrupted);
+  void claim(const namespace_run& ns, field_step& step, lease_keeper& lease, bool& lost);
+  bool add_to_namespace(const namespace_run& ns, field_step& step,
+                        const payload_index_config& index, field_result success);
+
+  optimizer_run_environment env_;
+};
+
+}  // namespace index_optimizer
