@@ -295,6 +295,11 @@ void optimizer_runner::execute_namespace(run_record& run, namespace_run& ns, lea
                                  {"action", to_string(step.decision.action)},
                                  {"result", to_string(step.result)},
                                  {"error", step.error}});
+    // Saved after every field, so a leader that dies mid-run leaves a history of what it did.
+    if (!save(run, lease, active_marker::keep)) {
+      lost = true;
+      return;
+    }
     if (env_.heartbeat) env_.heartbeat();
     if (env_.after_field) env_.after_field(run, step);
   }
@@ -390,7 +395,6 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
       if (lost) return finish(run_status::abandoned);
       if (interrupted) break;
       ns.status = namespace_status::done;
-      if (!save(run, lease, active_marker::keep)) return finish(run_status::abandoned);
     }
   }
   if (interrupted) return finish(run_status::interrupted);

@@ -52,7 +52,7 @@ struct optimizer_run_environment {
 //    failure is recorded for the field and retried by the next run; nothing Qdrant refused is
 //    ever claimed;
 // 6. record the outcome.
-// The record is saved (fenced by the lease) after the plan, after each namespace and at the
+// The record is saved (fenced by the lease) after the plan, after each executed field and at the
 // end; when a save finds the lease gone, the run stops as abandoned.
 class optimizer_runner {
  public:
@@ -66,7 +66,6 @@ class optimizer_runner {
   bool save(const run_record& run, lease_keeper& lease, active_marker active) const;
 
  private:
-  struct claim_context;
   std::vector<namespace_plan_input> gather(run_record& run, std::vector<namespace_model> spaces);
   void execute_namespace(run_record& run, namespace_run& ns, lease_keeper& lease,
                          const std::atomic<bool>& stop, bool& lost, bool& interrupted);

@@ -56,13 +56,13 @@ namespace_lock_options lock_options(const config& cfg) {
 }  // namespace
 
 optimizer_service::optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
-                                     std::shared_ptr<namespace_registry> registry,
-                                     prometheus::Registry& metrics, optimizer_health_hooks hooks,
+                                     namespace_registry& registry, prometheus::Registry& metrics,
+                                     optimizer_health_hooks hooks,
                                      optimizer_service_options options)
     : cfg_(cfg),
       redis_(redis),
       qdrant_(qdrant),
-      registry_(std::move(registry)),
+      registry_(registry),
       metrics_(metrics),
       hooks_(std::move(hooks)),
       options_(std::move(options)),
@@ -156,7 +156,7 @@ optimizer_runner optimizer_service::make_runner(const config& cfg) {
   optimizer_run_environment env;
   env.cfg = &cfg;
   env.redis = &redis_;
-  env.registry = registry_.get();
+  env.registry = &registry_;
   env.qdrant = qdrant_;
   env.metrics = &metrics_;
   env.keys = keys_;

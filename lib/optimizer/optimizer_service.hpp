@@ -68,7 +68,7 @@ class optimizer_service {
   // `qdrant` may be nullptr (catalog-only). `redis`, `qdrant`, `registry` and `metrics` must
   // outlive the service. The namespace write lock's timing follows the namespace API's.
   optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
-                    std::shared_ptr<namespace_registry> registry, prometheus::Registry& metrics,
+                    namespace_registry& registry, prometheus::Registry& metrics,
                     optimizer_health_hooks hooks = {}, optimizer_service_options options = {});
   ~optimizer_service();  // stop(cfg.shutdown.drain_timeout) if still running
   optimizer_service(const optimizer_service&) = delete;
@@ -138,7 +138,7 @@ class optimizer_service {
   config cfg_;
   redis_pool& redis_;
   qdrant_gateway* qdrant_;
-  std::shared_ptr<namespace_registry> registry_;
+  namespace_registry& registry_;
   optimizer_metrics metrics_;
   optimizer_health_hooks hooks_;
   optimizer_service_options options_;
