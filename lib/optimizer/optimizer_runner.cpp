@@ -91,6 +91,39 @@ bool optimizer_runner::save(const run_record& run, lease_keeper& lease,
   return saved.value();
 }
 
+void optimizer_runner::finish(const run_record& run, lease_keeper& lease,
+                              std::optional<std::int64_t> next_run_ms) const {
+  if (run.status == run_status::abandoned) {
+    lease.release();
+    return;
+  }
+  auto connection = env_.redis->acquire(env_.cfg->redis.command_timeout);
+  if (!connection) {
+    log_warn("optimizer run's final state not saved",
+             {{"run_id", run.run_id}, {"error", connection.error().message}});
+    lease.release();
+    return;
+  }
+  run_save entry{run.run_id, unix_ms(run.started_at), boost::json::serialize(to_json(run)),
+                 active_marker::clear};
+  entry.next_run_ms = next_run_ms;
+  entry.release_lease = true;
+  auto saved = save_run(**connection, env_.keys, lease.token(), entry,
+                        env_.cfg->optimizer.history_retention, unix_ms(env_.clock()));
+  if (saved && saved.value()) {
+    lease.mark_released();
+    return;
+  }
+  if (!saved) {
+    log_warn("optimizer run's final state not saved",
+             {{"run_id", run.run_id}, {"error", saved.error().message}});
+  } else {
+    log_warn("optimizer run's final state not saved: the lease was taken over",
+             {{"run_id", run.run_id}});
+  }
+  lease.release();
+}
+
 std::vector<namespace_plan_input> optimizer_runner::gather(run_record& run,
                                                            std::vector<namespace_model> spaces) {
   std::vector<namespace_plan_input> inputs;
@@ -310,7 +343,6 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
   const auto finish = [&](run_status status) {
     run.status = status;
     run.finished_at = env_.clock();
-    if (status != run_status::abandoned) save(run, lease, active_marker::clear);
     return run;
   };
 

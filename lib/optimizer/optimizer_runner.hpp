@@ -58,12 +58,19 @@ class optimizer_runner {
  public:
   explicit optimizer_runner(optimizer_run_environment environment);
 
-  // `run` arrives saved with status running. Returns the final record (also saved, unless the
-  // lease was lost). `stop` makes the run end as interrupted before its next field.
+  // `run` arrives saved with status running. Returns the final record, not yet saved as final:
+  // the caller does that with finish(). `stop` makes the run end as interrupted before its next
+  // field. An abandoned run (lease lost) is not saved again: its successor marks it.
   run_record execute(run_record run, lease_keeper& lease, const std::atomic<bool>& stop);
 
   // Saves `run` through the fenced script; false when the lease is no longer ours.
   bool save(const run_record& run, lease_keeper& lease, active_marker active) const;
+
+  // The final save, in one fenced step: the record, the active marker cleared, the next run
+  // time when given, and the lease deleted. Falls back to releasing the lease when Redis
+  // failed. Abandoned runs only give the lease back (if still theirs).
+  void finish(const run_record& run, lease_keeper& lease,
+              std::optional<std::int64_t> next_run_ms) const;
 
  private:
   std::vector<namespace_plan_input> gather(run_record& run, std::vector<namespace_model> spaces);

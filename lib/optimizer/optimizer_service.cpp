@@ -308,19 +308,8 @@ std::chrono::milliseconds optimizer_service::scheduled_step() {
         unix_ms(now()) + std::min<std::int64_t>(interval_ms, options_.failed_run_retry.count());
   }
   // Abandoned and interrupted runs leave the schedule: the next leader runs them again.
-  if (next_ms) {
-    auto stored = [&]() -> redis_result<bool> {
-      auto writer = redis_.acquire(cfg.redis.command_timeout);
-      if (!writer) return writer.error();
-      return store_next_run(**writer, keys_, pending.lease->token(), *next_ms);
-    }();
-    if (stored && stored.value()) {
-      metrics_.next_run(from_unix_ms(*next_ms));
-    } else if (!stored) {
-      report_failure("redis: the next run time was not stored: " + stored.error().message);
-    }
-  }
-  pending.lease->release();
+  make_runner(cfg).finish(result, *pending.lease, next_ms);
+  if (next_ms) metrics_.next_run(from_unix_ms(*next_ms));
   return milliseconds(0);
 }
 
@@ -340,8 +329,9 @@ void optimizer_service::loop() {
     }
     std::chrono::milliseconds wait{0};
     if (next) {
-      execute(*next, snapshot());
-      next->lease->release();
+      const config cfg = snapshot();
+      const auto result = execute(*next, cfg);
+      make_runner(cfg).finish(result, *next->lease, std::nullopt);
     } else {
       wait = scheduled_step();
     }

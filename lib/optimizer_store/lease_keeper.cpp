@@ -97,6 +97,10 @@ void lease_keeper::release() {
   }
 }
 
+void lease_keeper::mark_released() {
+  abandon();
+}
+
 void lease_keeper::abandon() {
   stop_thread();
   std::lock_guard lock(mutex_);

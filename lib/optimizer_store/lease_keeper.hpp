@@ -35,6 +35,9 @@ class lease_keeper {
 
   // Stops renewing and deletes the lease if it is still ours. Idempotent.
   void release();
+  // The lease was deleted by a fenced script (a run's final save): stops renewing; nothing is
+  // left to release.
+  void mark_released();
   // Stops renewing without releasing, as a process that died would: the lease runs out after
   // its TTL and another instance takes over. For tests and for a shutdown that gave up waiting.
   void abandon();

@@ -6,8 +6,9 @@
 namespace index_optimizer {
 namespace {
 
-// KEYS: lease, run, runs, active.
-// ARGV: token, record, run id, started ms, ttl ms, active (set|clear|keep), cutoff ms.
+// KEYS: lease, run, runs, active, next_run_at.
+// ARGV: token, record, run id, started ms, ttl ms, active (set|clear|keep), cutoff ms,
+//       next run ms ('' = leave), release ('1' = delete the lease).
 const redis_script k_save_script(R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[5])
@@ -18,6 +19,8 @@ if ARGV[6] == 'set' then
 elseif ARGV[6] == 'clear' and redis.call('GET', KEYS[4]) == ARGV[3] then
   redis.call('DEL', KEYS[4])
 end
+if ARGV[8] ~= '' then redis.call('SET', KEYS[5], ARGV[8]) end
+if ARGV[9] == '1' then redis.call('DEL', KEYS[1]) end
 return 1
 )lua");
 
@@ -39,14 +42,16 @@ redis_result<bool> save_run(redis_connection& connection, const optimizer_keys& 
                             const lease_token& token, const run_save& save,
                             std::chrono::milliseconds retention, std::int64_t now_ms) {
   const std::vector<std::string> script_keys{keys.lease(), keys.run(save.run_id), keys.runs(),
-                                             keys.active()};
+                                             keys.active(), keys.next_run()};
   const std::vector<std::string> args{token.value,
                                       save.record,
                                       save.run_id,
                                       std::to_string(save.started_ms),
                                       std::to_string(std::max<std::int64_t>(retention.count(), 1)),
                                       std::string(to_string(save.active)),
-                                      std::to_string(now_ms - retention.count())};
+                                      std::to_string(now_ms - retention.count()),
+                                      save.next_run_ms ? std::to_string(*save.next_run_ms) : "",
+                                      save.release_lease ? "1" : "0"};
   auto reply = eval(connection, k_save_script, script_keys, args);
   if (!reply) return reply.error();
   const auto value = reply->to_integer();

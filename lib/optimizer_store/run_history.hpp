@@ -23,15 +23,23 @@ namespace index_optimizer {
 enum class active_marker { set, clear, keep };
 
 struct run_save {
+  run_save(std::string id, std::int64_t started, std::string json, active_marker marker)
+      : run_id(std::move(id)), started_ms(started), record(std::move(json)), active(marker) {}
+
   std::string run_id;
   std::int64_t started_ms = 0;  // the sorted-set score
   std::string record;           // the run's JSON
   active_marker active = active_marker::keep;
+  // The final save of a run can also move the schedule on and give the lease up, in the same
+  // atomic step: nobody sees the run finished while its lease still blocks the next one, and
+  // the schedule never moves without the record saying why.
+  std::optional<std::int64_t> next_run_ms;
+  bool release_lease = false;
 };
 
 // Fenced: writes the record, indexes it, drops index entries older than `retention` before
-// `now_ms`, and updates the active marker — all only while `token` holds the lease. false when
-// fenced out (nothing written).
+// `now_ms`, updates the active marker, and (when asked) stores the next run time and deletes
+// the lease — all only while `token` holds the lease. false when fenced out (nothing written).
 redis_result<bool> save_run(redis_connection& connection, const optimizer_keys& keys,
                             const lease_token& token, const run_save& save,
                             std::chrono::milliseconds retention, std::int64_t now_ms);

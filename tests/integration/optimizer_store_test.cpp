@@ -157,6 +157,26 @@ TEST_F(OptimizerStoreTest, ActiveMarkerIsSetAndClearedOnlyByItsRun) {
   EXPECT_FALSE(active_run(*c, keys_).value().has_value());
 }
 
+TEST_F(OptimizerStoreTest, TheFinalSaveMovesTheScheduleAndGivesTheLeaseUpInOneStep) {
+  const auto token = grant("host-a");
+  auto c = connection();
+  ASSERT_EQ(read_or_init_next_run(*c, keys_, 1000).value(), 1000);
+  ASSERT_TRUE(save_run(*c, keys_, token, {"run_a", 1, "{}", active_marker::set}, 1h, 2).value());
+  run_save final_save{"run_a", 1, R"({"status":"succeeded"})", active_marker::clear};
+  final_save.next_run_ms = 5000;
+  final_save.release_lease = true;
+  ASSERT_TRUE(save_run(*c, keys_, token, final_save, 1h, 2).value());
+  EXPECT_EQ(read_next_run(*c, keys_).value(), 5000);
+  EXPECT_FALSE(read_lease(*c, keys_).value().has_value());
+  EXPECT_FALSE(active_run(*c, keys_).value().has_value());
+  EXPECT_EQ(load_run(*c, keys_, "run_a").value(),
+            std::optional<std::string>(R"({"status":"succeeded"})"));
+  // Done once, it cannot be done again by the same (now released) holder.
+  final_save.next_run_ms = 9000;
+  EXPECT_FALSE(save_run(*c, keys_, token, final_save, 1h, 2).value());
+  EXPECT_EQ(read_next_run(*c, keys_).value(), 5000);
+}
+
 TEST_F(OptimizerStoreTest, TheKeeperHoldsTheLeaseFarBeyondItsTtl) {
   const auto token = grant("host-a", 300ms);
   lease_keeper keeper(pool_, keys_, token, 300ms);
