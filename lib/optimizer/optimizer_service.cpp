@@ -132,13 +132,9 @@ bool optimizer_service::stop(std::chrono::milliseconds deadline) {
     current_lease_->abandon();
   }
   lock.unlock();
+  // The loop executes a run handed over before stopping_ was set (it ends as interrupted);
+  // trigger() hands over none after.
   thread_.join();
-  lock.lock();
-  // A trigger that arrived after the loop ended: give its lease back.
-  if (pending_) {
-    pending_->lease->release();
-    pending_.reset();
-  }
   return finished;
 }
 
@@ -235,6 +231,11 @@ run_record optimizer_service::execute(pending_run& pending, const config& cfg) {
   metrics_.leader(true);
   auto runner = make_runner(cfg);
   auto result = runner.execute(std::move(pending.run), *pending.lease, stop_run_);
+  {
+    // The lease object goes away with `pending` once the caller has finished the run.
+    std::lock_guard lock(mutex_);
+    current_lease_ = nullptr;
+  }
   metrics_.leader(false);
   const auto finished = result.finished_at.value_or(now());
   metrics_.run_finished(result.status, finished - result.started_at, finished);
@@ -396,17 +397,24 @@ trigger_result optimizer_service::trigger(std::optional<bool> dry_run,
   }
   result.what = trigger_result::outcome::started;
   result.run_id = run->run_id;
+  bool handed_over = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) {
-      lease->release();
-      result.what = trigger_result::outcome::unavailable;
-      result.message = "the optimizer is shutting down";
-      return result;
+    if (!stopping_) {
+      pending_ = pending_run{std::move(*run), std::move(lease)};
+      // Counted as executing from now on, so stop() waits for it.
+      executing_ = true;
+      handed_over = true;
     }
-    pending_ = pending_run{std::move(*run), std::move(lease)};
-    // Counted as executing from now on, so stop() waits for it.
-    executing_ = true;
+  }
+  if (!handed_over) {
+    // The loop has ended: close the record ourselves.
+    run->status = run_status::interrupted;
+    run->finished_at = now();
+    make_runner(cfg).finish(*run, *lease, std::nullopt);
+    result.what = trigger_result::outcome::unavailable;
+    result.message = "the optimizer is shutting down";
+    return result;
   }
   wake_.notify_all();
   return result;

@@ -397,6 +397,69 @@ TEST_F(OptimizerServiceTest, HistoryApiPagesNewestFirstAndChecksPermissions) {
   EXPECT_EQ(parse(invalid.body).at("error").at("type"), "ValidationError");
 }
 
+TEST_F(OptimizerServiceTest, ShutdownMidRunRecordsWhatWasDoneAndLeavesTheRest) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  seed_shop(f);
+  std::promise<void> reached;
+  std::promise<void> go_on;
+  auto go = go_on.get_future().share();
+  std::atomic<bool> first{true};
+  optimizer_service_options o;
+  o.after_field = [&](const run_record&, const field_step&) {
+    if (first.exchange(false)) {
+      reached.set_value();
+      go.wait();
+    }
+  };
+  auto& service = f.add_service(o);
+  f.serve(service);
+  const auto run_id = start_run(f);
+  reached.get_future().wait();
+
+  auto stopped = std::async(std::launch::async, [&] { return service.stop(10s); });
+  // stop() waits for the run, which ends before its next field once released.
+  EXPECT_EQ(stopped.wait_for(200ms), std::future_status::timeout);
+  go_on.set_value();
+  EXPECT_TRUE(stopped.get());
+
+  const auto record = parse(*service.history_entry(run_id).value()).as_object();
+  EXPECT_EQ(record.at("status"), "interrupted");
+  EXPECT_EQ(decision(record, k_shop, "price").at("result"), "created");
+  EXPECT_EQ(decision(record, k_shop, "title").at("result"), "not_attempted");
+  EXPECT_EQ(decision(record, k_shop, "color").at("result"), "not_attempted");
+  const auto ns = f.registry().get(k_shop).value();
+  EXPECT_NE(find_index(ns, "price"), nullptr);
+  EXPECT_EQ(find_index(ns, "title"), nullptr);
+  EXPECT_EQ(index_puts(f.qdrant(), k_shop).size(), 1u);
+  EXPECT_EQ(service.trigger(std::nullopt, std::nullopt).what, trigger_result::outcome::unavailable);
+
+  // Another instance finishes the job.
+  auto& next = f.add_service();
+  const auto resumed = next.trigger(std::nullopt, std::nullopt);
+  ASSERT_EQ(resumed.what, trigger_result::outcome::started) << resumed.message;
+  const auto done = f.await_run(next, resumed.run_id);
+  EXPECT_EQ(done.at("totals").at("created"), 2);
+  EXPECT_EQ(decision(done, k_shop, "price").at("reason"), "already_indexed");
+}
+
+TEST_F(OptimizerServiceTest, ReconfiguredSettingsApplyFromTheNextRun) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  seed_shop(f);
+  auto& service = f.add_service();
+  f.serve(service);
+  config changed = f.cfg();
+  changed.optimizer.threshold = 140;
+  changed.optimizer.deny_fields = {"ti*"};
+  service.reconfigure(changed);
+
+  const auto record = f.await_run(service, start_run(f));
+  EXPECT_EQ(record.at("settings").at("threshold"), 140);
+  EXPECT_EQ(decision(record, k_shop, "price").at("result"), "created");
+  EXPECT_EQ(decision(record, k_shop, "title").at("reason"), "denied_by_pattern");
+  EXPECT_EQ(decision(record, k_shop, "color").at("reason"), "below_threshold");
+  EXPECT_EQ(index_puts(f.qdrant(), k_shop).size(), 1u);
+}
+
 // --- schedule and instances -------------------------------------------------------------------
 
 struct instance_probe {
