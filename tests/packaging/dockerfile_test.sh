@@ -32,23 +32,30 @@ if objdump -p "$daemon" | grep -q 'NEEDED *lib[a-z]*san\.so'; then
   echo "SKIP: a sanitizer build links its runtime; the image holds a Release build"
   exit 77
 fi
-if ldd "$daemon" | grep -q 'not found'; then
-  fail "the built binary has unresolved libraries: $(ldd "$daemon" | grep 'not found')"
+ldd_out="$(ldd "$daemon")"
+if grep -q 'not found' <<<"$ldd_out"; then
+  fail "the built binary has unresolved libraries: $(grep 'not found' <<<"$ldd_out")"
 fi
-owner() { # a library path -> its Debian package; ldd says /lib/..., dpkg may know /usr/lib/...
-  local path="$1" candidate
-  for candidate in "$path" "/usr$path" "$(readlink -f "$path")"; do
-    if dpkg -S "$candidate" >/dev/null 2>&1; then
-      dpkg -S "$candidate" | head -n1 | cut -d: -f1
-      return
-    fi
-  done
-  echo "UNOWNED:$path"
-}
+# NEEDED soname -> path (ldd) -> package (dpkg -S, in one call: it is slow). ldd says /lib/...,
+# which dpkg may know as /usr/lib/... (merged /usr), so both spellings are asked.
+declare -A path_of owner_of
+candidates=()
+while read -r soname; do
+  path="$(awk -v so="$soname" '$1 == so && $2 == "=>" {print $3}' <<<"$ldd_out")"
+  path_of["$soname"]="$path"
+  [ -n "$path" ] && candidates+=("$path" "/usr$path")
+done < <(objdump -p "$daemon" | awk '$1 == "NEEDED" {print $2}')
+while IFS= read -r line; do
+  case "$line" in *": /"*) owner_of["${line#*: }"]="${line%%:*}" ;; esac
+done < <(dpkg -S "${candidates[@]}" 2>/dev/null || true)
 needed="$(
-  objdump -p "$daemon" | awk '$1 == "NEEDED" {print $2}' | while read -r soname; do
-    path="$(ldd "$daemon" | awk -v so="$soname" '$1 == so && $2 == "=>" {print $3}')"
-    if [ -n "$path" ]; then owner "$path"; else echo "UNRESOLVED:$soname"; fi
+  for soname in "${!path_of[@]}"; do
+    path="${path_of[$soname]}"
+    if [ -z "$path" ]; then echo "UNRESOLVED:$soname"
+    elif [ -n "${owner_of[$path]:-}" ]; then echo "${owner_of[$path]}"
+    elif [ -n "${owner_of[/usr$path]:-}" ]; then echo "${owner_of[/usr$path]}"
+    else echo "UNOWNED:$path"
+    fi
   done | sort -u
 )"
 listed="$(sed -n 's/^ARG RUNTIME_LIBRARIES="\(.*\)"$/\1/p' "$dockerfile" | tr ' ' '\n' | sed '/^$/d' | sort -u)"
