@@ -4,13 +4,9 @@
 # accepts: `index-optimizer --check-config` with those variables, on the shipped config, passes.
 # (The loader rejects an INDEX_OPTIMIZER_<SECTION>_<TYPO>, so a misspelt key fails here.)
 #   deployment_env_test.sh BUILT_DAEMON SOURCE_DIR
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 daemon="$1"
 src="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # Secret files the examples point at (/run/secrets/..., the systemd credentials directory %d)
 # are stand-ins here: the loader reads them.
@@ -61,5 +57,4 @@ if env -i PATH="$PATH" INDEX_OPTIMIZER_HTTP_PROT=8080 "$daemon" --check-config \
   fail "--check-config accepted the misspelt INDEX_OPTIMIZER_HTTP_PROT"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "PASS"
+finish

@@ -9,12 +9,10 @@
 # Exit 77 (ctest: skipped) unless this host runs the Debian release the image is built on (the
 # package names are that release's), and for sanitizer builds.
 # shellcheck disable=SC2016 # single-quoted $... are the Dockerfile's and scripts' literal text
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 daemon="$1"
 src="$2"
 dockerfile="$src/Dockerfile"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 release="$(sed -n 's/^ARG DEBIAN_RELEASE=//p' "$dockerfile")"
 # shellcheck source=/dev/null
@@ -124,5 +122,4 @@ for ignored in .git 'build\*/' .local/; do
   grep -qx "$ignored" "$src/.dockerignore" || fail ".dockerignore does not exclude $ignored"
 done
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "PASS"
+finish

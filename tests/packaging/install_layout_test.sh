@@ -3,14 +3,10 @@
 # binary, the unit, the config in /etc and the docs; a reinstall keeps an edited config; another
 # prefix gets a unit pointing at its own files.
 #   install_layout_test.sh CMAKE BUILD_DIR SOURCE_DIR
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 cmake="$1"
 build="$2"
 src="$3"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 install_into() { # DESTDIR PREFIX
   DESTDIR="$1" "$cmake" --install "$build" --prefix "$2" >"$work/install.log" 2>&1 ||
     { cat "$work/install.log"; fail "cmake --install --prefix $2 failed"; }
@@ -78,5 +74,4 @@ if grep -q '/usr/bin/index-optimizer\|/usr/share/doc' "$unit"; then
 fi
 [ ! -e "$opt/etc" ] || fail "prefix /opt/io installed into /etc"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "PASS"
+finish

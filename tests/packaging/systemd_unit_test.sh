@@ -4,7 +4,7 @@
 #   systemd_unit_test.sh BUILT_DAEMON SOURCE_DIR
 # Exit 77 (ctest: skipped) when systemd-analyze is missing; scripts/test installs it (package
 # systemd).
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 daemon="$1"
 src="$2"
 unit="$src/systemd/index-optimizer.service"
@@ -17,10 +17,6 @@ if ! command -v systemd-analyze >/dev/null; then
 fi
 [ -x "$daemon" ] || { echo "FAIL: built daemon $daemon missing"; exit 1; }
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # verify refuses a unit whose ExecStart binary does not exist, and /usr/bin/index-optimizer exists
 # only once installed. Verify a copy that differs in nothing but the binary's path, so what is
@@ -93,5 +89,4 @@ elif [ "$(seconds "$stop")" -le "$(seconds "$drain")" ]; then
   fail "TimeoutStopSec=$stop is not above shutdown.drain_timeout=$drain"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "PASS"
+finish
