@@ -26,7 +26,7 @@ grep -qx 'FROM debian:${DEBIAN_RELEASE}-slim AS runtime' "$dockerfile" ||
   fail "runtime stage is not debian:\${DEBIAN_RELEASE}-slim"
 
 # --- Runtime libraries ---------------------------------------------------------------------------
-if objdump -p "$daemon" | grep -q 'NEEDED *lib[a-z]*san\.so'; then
+if sanitizer_build "$daemon"; then
   echo "SKIP: a sanitizer build links its runtime; the image holds a Release build"
   exit 77
 fi
