@@ -62,6 +62,7 @@ struct application::state {
   systemd_notifier notifier;
 
   asio::io_context signals_io;  // the main thread's loop: signals and the watchdog
+  bool ready_sent = false;      // touched only on the main thread
 
   http::router build_router();
   void reload();
@@ -99,7 +100,7 @@ http::router application::state::build_router() {
 }
 
 void application::state::reload() {
-  notifier.reloading();
+  if (ready_sent) notifier.reloading();
   try {
     config next = load_config(config_path, environment_snapshot());
     const auto changes = describe_reload(cfg, next);
@@ -119,8 +120,12 @@ void application::state::reload() {
   } catch (const std::exception& e) {
     log_error("config reload failed; keeping the running config", {{"error", e.what()}});
   }
-  notifier.status("serving");
-  notifier.ready();
+  // RELOADING=1 must be answered with READY=1, but only once start-up declared readiness:
+  // a SIGHUP while still waiting for Redis must not tell systemd we are ready.
+  if (ready_sent) {
+    notifier.status("serving");
+    notifier.ready();
+  }
 }
 
 application::application(config cfg, std::filesystem::path config_path,
@@ -197,6 +202,7 @@ int application::run() {
     const auto r = s.redis->ping(s.cfg.redis.connect_timeout);
     if (r) {
       log_info("redis reachable; ready");
+      s.ready_sent = true;
       s.notifier.ready();
       return;
     }
