@@ -336,6 +336,10 @@ redis_result<void> stream_consumer::commit() {
   if (batch_.empty()) return {};
   const auto started = clock::now();
   const auto request = batch_.encode(target_);
+  log_debug("ingest: committing", {{"stream", stream_},
+                                   {"entries", batch_.entries()},
+                                   {"keys", request.keys.size()},
+                                   {"args", request.args.size()}});
   auto outcome = commit_batch(*connection_, request);
   if (!outcome) return outcome.error();
   if (!outcome->applied) {

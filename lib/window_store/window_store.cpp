@@ -25,6 +25,11 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local bucket_ms = tonumber(ARGV[1])
 local cutoff = now - (now % bucket_ms) - tonumber(ARGV[2]) + bucket_ms
 local due = KEYS[1]
+local function chunked(command, hash, list, size)
+  for i = 1, #list, size do
+    redis.call(command, hash, unpack(list, i, math.min(i + size - 1, #list)))
+  end
+end
 local swept = 0
 for i = 1, (#ARGV - 2) / 2 do
   local member = ARGV[2 * i + 1]
@@ -32,18 +37,34 @@ for i = 1, (#ARGV - 2) / 2 do
   if tonumber(start) < cutoff and redis.call('ZSCORE', due, member) then
     local bucket = KEYS[3 * i - 1]
     local totals = KEYS[3 * i]
+    -- Subtract the whole bucket with one HMGET and one HSET (and one HDEL for what reaches zero)
+    -- rather than a call per field.
     local h = redis.call('HGETALL', bucket)
-    for j = 1, #h, 2 do
-      local f = h[j]
-      local left = redis.call('HINCRBY', totals, f, string.format('%d', -tonumber(h[j + 1])))
-      if left <= 0 then
-        redis.call('HDEL', totals, f)
+    local names = {}
+    for j = 1, #h, 2 do names[#names + 1] = h[j] end
+    local current = {}
+    for j = 1, #names, 2000 do
+      local part = redis.call('HMGET', totals, unpack(names, j, math.min(j + 1999, #names)))
+      for k = 1, #part do current[#current + 1] = part[k] end
+    end
+    local keep, gone = {}, {}
+    for j, f in ipairs(names) do
+      local left = (tonumber(current[j]) or 0) - tonumber(h[2 * j])
+      if left > 0 then
+        keep[#keep + 1] = f
+        keep[#keep + 1] = string.format('%d', left)
+      else
+        gone[#gone + 1] = f
         if string.sub(f, 1, 2) == 'c:' then
           local path = string.sub(f, 3)
-          redis.call('HDEL', totals, 'fs:' .. path, 'ls:' .. path, 'sm:' .. path)
+          gone[#gone + 1] = 'fs:' .. path
+          gone[#gone + 1] = 'ls:' .. path
+          gone[#gone + 1] = 'sm:' .. path
         end
       end
     end
+    chunked('HSET', totals, keep, 4000)
+    chunked('HDEL', totals, gone, 4000)
     redis.call('DEL', bucket)
     redis.call('ZREM', due, member)
     redis.call('ZREM', KEYS[3 * i + 1], start)
