@@ -81,8 +81,8 @@ struct ingest_config {
   std::uint64_t max_event_bytes = 64 << 10;
   int max_filter_depth = 32;
   int max_conditions = 1000;
-  config_duration future_skew =
-      std::chrono::seconds(60);  // events stamped further ahead are dead-lettered
+  // Events stamped further ahead than this are counted as read now (clamped), not dead-lettered.
+  config_duration future_skew = std::chrono::seconds(60);
 
   bool operator==(const ingest_config&) const = default;
 };

@@ -273,7 +273,7 @@ constexpr std::array k_bindings{
                   {.kind = value_kind::duration,
                    .min = 0,
                    .max = 7 * k_ms_per_d,
-                   .description = "events stamped further in the future are dead-lettered"}),
+                   .description = "events stamped further in the future are counted as read now"}),
     // window
     IO_CONFIG_KEY(window, length,
                   {.kind = value_kind::duration,
