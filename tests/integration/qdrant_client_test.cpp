@@ -503,6 +503,22 @@ TEST_F(QdrantClientTest, NothingListeningIsUnreachableAfterRetries) {
   EXPECT_EQ(calls("collection_info", "unreachable"), 1);
 }
 
+TEST_F(QdrantClientTest, UnresolvableHostFailsWithinTheConnectTimeout) {
+  auto c = config();
+  c.url = "http://qdrant.invalid:6333";  // RFC 2606: never resolves
+  c.connect_timeout = 500ms;
+  c.max_retries = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto version = make_client(c)->server_version();
+  ASSERT_FALSE(version.ok());
+  // NXDOMAIN where DNS answers; a timeout where the resolver is unreachable (sandboxes).
+  EXPECT_TRUE(version.error().what == kind::unreachable || version.error().what == kind::timeout)
+      << version.error().message;
+  EXPECT_NE(version.error().message.find("qdrant.invalid"), std::string::npos)
+      << version.error().message;
+  EXPECT_LT(since(start), 1500ms);
+}
+
 // --- metrics -------------------------------------------------------------------------------
 
 TEST_F(QdrantClientTest, MetricsCountCallsByOperationAndOutcomeOnly) {
