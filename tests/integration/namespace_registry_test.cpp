@@ -60,7 +60,7 @@ TEST_F(NamespaceRegistryTest, CreateStoresTheDocumentNameAndOrderUnderTheNsHashT
   EXPECT_EQ(created->version, 1);
 
   EXPECT_EQ(server_.cli({"HGET", "t:{ns}:names", "alpha"}), "ns_aaaaaaaaaaaa");
-  EXPECT_EQ(server_.cli({"ZSCORE", "t:{ns}:order", "ns_aaaaaaaaaaaa"}), "1700000000000");
+  EXPECT_EQ(server_.cli({"ZSCORE", "t:{ns}:order", "ns_aaaaaaaaaaaa"}), "1700000000000000");
   const auto doc = server_.cli({"GET", "t:{ns}:doc:ns_aaaaaaaaaaaa"});
   auto parsed = parse_stored_namespace(doc, "doc");
   ASSERT_TRUE(parsed) << parsed.error().message;
