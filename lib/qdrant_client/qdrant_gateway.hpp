@@ -14,16 +14,25 @@ namespace index_optimizer {
 // `message` is Qdrant's own `status.error` text when it sent one, else a description of the
 // transport failure. Never contains the api-key.
 struct qdrant_error {
+  // unreachable: resolve/connect failed or the connection broke; timeout: connect, TLS handshake
+  // or answer took too long; tls: the TLS negotiation failed (certificate not trusted, wrong
+  // host, no common protocol); http_status: Qdrant answered non-2xx; invalid_response: the
+  // answer was not HTTP or not Qdrant's JSON.
   enum class kind { unreachable, timeout, tls, http_status, invalid_response };
   kind what = kind::unreachable;
   unsigned status = 0;
   std::string message;
 
-  // True for failures a later retry may fix (transport errors, 408, 429, 5xx).
+  // True for failures a later retry may fix: unreachable, timeout, 408, 429, 5xx. A failed TLS
+  // negotiation (certificate, protocol) and an answer that is not Qdrant's stay failed.
   bool transient() const noexcept {
-    return what != kind::http_status || status == 408 || status == 429 || status >= 500;
+    if (what == kind::unreachable || what == kind::timeout) return true;
+    return what == kind::http_status && (status == 408 || status == 429 || status >= 500);
   }
 };
+
+// "unreachable", "timeout", "tls", "http_status", "invalid_response".
+std::string_view to_string(qdrant_error::kind what) noexcept;
 
 template <typename T>
 class qdrant_result {
@@ -54,6 +63,7 @@ struct qdrant_update_result {
 struct qdrant_version_info {
   std::string title;
   std::string version;  // "1.19.0"
+  std::string commit;   // empty when Qdrant did not say
 };
 
 // The Qdrant operations the daemon needs. The real implementation is the REST client
@@ -67,12 +77,12 @@ class qdrant_gateway {
   virtual qdrant_result<qdrant_version_info> server_version() = 0;
   // GET /collections/{collection}
   virtual qdrant_result<qdrant_collection_info> collection_info(std::string_view collection) = 0;
-  // PUT /collections/{collection}/index?wait=true with {"field_name", "field_schema"}; the schema
-  // is sent exactly as given (a type string or a params object).
+  // PUT /collections/{collection}/index?wait=true&timeout=s with {"field_name", "field_schema"};
+  // the schema is sent exactly as given (a type string or a params object).
   virtual qdrant_result<qdrant_update_result> create_index(std::string_view collection,
                                                            std::string_view field_name,
                                                            const boost::json::value& field_schema) = 0;
-  // DELETE /collections/{collection}/index/{field_name} (field name percent-encoded).
+  // DELETE /collections/{collection}/index/{field_name}?wait=true (names percent-encoded).
   virtual qdrant_result<qdrant_update_result> delete_index(std::string_view collection,
                                                            std::string_view field_name) = 0;
 };

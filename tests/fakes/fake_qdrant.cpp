@@ -2,6 +2,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -10,9 +12,12 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <future>
 #include <iostream>
 #include <thread>
+#include <type_traits>
 
 #include "support/ascii_case.hpp"
 
@@ -22,7 +27,9 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using tls_stream = ssl::stream<beast::tcp_stream>;
 using error_code = boost::system::error_code;
 
 // Qdrant's default service.max_request_size_mb.
@@ -61,9 +68,15 @@ std::optional<std::string> collection_of(std::string_view path) {
 // (an implicit strand: no handler of this server ever runs concurrently with another).
 class fake_qdrant::server {
  public:
-  server(fake_qdrant& owner, const std::string& address, unsigned short port)
-      : owner_(owner), acceptor_(io_) {
-    const tcp::endpoint endpoint(asio::ip::make_address(address), port);
+  server(fake_qdrant& owner, const options& opts) : owner_(owner), acceptor_(io_) {
+    if (!opts.tls_certificate_chain_pem.empty()) {
+      tls_.emplace(ssl::context::tls_server);
+      tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      tls_->use_certificate_chain(asio::buffer(opts.tls_certificate_chain_pem));
+      tls_->use_private_key(asio::buffer(opts.tls_private_key_pem), ssl::context::pem);
+    }
+    const tcp::endpoint endpoint(asio::ip::make_address(opts.address), opts.port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -76,53 +89,108 @@ class fake_qdrant::server {
   ~server() { stop(); }
 
   unsigned short port() const { return port_; }
+  std::uint64_t accepted() const { return accepted_.load(); }
+  std::size_t open() const { return open_.load(); }
+  std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
 
   void stop() {
     if (!thread_.joinable()) return;
     asio::post(io_, [this] {
       error_code ignored;
       acceptor_.close(ignored);
-      for (auto& weak : sessions_) {
-        if (auto s = weak.lock()) s->close();
-      }
-      sessions_.clear();
+      close_sessions();
     });
     // With the listener and every socket and timer closed, run() runs out of work and returns.
     thread_.join();
   }
 
+  void close_connections() {
+    if (!thread_.joinable()) return;
+    std::promise<void> done;
+    asio::post(io_, [this, &done] {
+      close_sessions();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
  private:
-  class session : public std::enable_shared_from_this<session> {
+  // What the listener keeps of a session: enough to close it on stop().
+  class session_base {
    public:
-    session(server& srv, tcp::socket socket)
-        : server_(srv), stream_(std::move(socket)), delay_timer_(stream_.get_executor()) {}
+    virtual ~session_base() = default;
+    virtual void close() = 0;
+  };
 
-    void start() { do_read(); }
+  // One connection. `Stream` is beast::tcp_stream, or an ssl::stream over one in TLS mode.
+  template <class Stream>
+  class session : public session_base, public std::enable_shared_from_this<session<Stream>> {
+   public:
+    template <class... StreamArgs>
+    session(server& srv, std::uint64_t id, StreamArgs&&... args)
+        : server_(srv),
+          id_(id),
+          stream_(std::forward<StreamArgs>(args)...),
+          delay_timer_(stream_.get_executor()) {
+      ++server_.open_;
+    }
+    ~session() override { --server_.open_; }
 
-    void close() {
+    void start() {
+      if constexpr (is_tls) {
+        lowest().expires_after(idle_timeout);
+        stream_.async_handshake(
+            ssl::stream_base::server,
+            [self = this->shared_from_this()](error_code ec) { self->on_handshake(ec); });
+      } else {
+        do_read();
+      }
+    }
+
+    void close() override {
       closed_ = true;
       error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream_.close();
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      lowest().close();
       delay_timer_.cancel();
     }
 
    private:
+    static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    void on_handshake(error_code ec) {
+      if (closed_) return;
+      if (ec) {
+        ++server_.handshake_failures_;
+        close();
+        return;
+      }
+      if constexpr (is_tls) {
+        if (const char* name =
+                SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name)) {
+          server_name_ = name;
+        }
+      }
+      do_read();
+    }
+
     void do_read() {
       if (closed_) return;
       parser_.emplace();
       parser_->body_limit(max_request_body);
-      stream_.expires_after(idle_timeout);
+      lowest().expires_after(idle_timeout);
       http::async_read(
           stream_, buffer_, *parser_,
-          [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+          [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(error_code ec) {
       if (closed_) return;
       if (ec == http::error::end_of_stream || ec == asio::error::eof) {
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
         return;
       }
       if (ec) {
@@ -149,13 +217,13 @@ class fake_qdrant::server {
 
       outcome result;
       try {
-        result = server_.owner_.process(std::move(request));
+        result = server_.owner_.process(std::move(request), id_, server_name_);
       } catch (const std::exception& e) {
         result.response = fake::qdrant_error_response(500, std::string("fake-qdrant: ") + e.what());
       }
       if (result.delay.count() > 0) {
         delay_timer_.expires_after(result.delay);
-        delay_timer_.async_wait([self = shared_from_this(), result](error_code wait_ec) {
+        delay_timer_.async_wait([self = this->shared_from_this(), result](error_code wait_ec) {
           if (wait_ec || self->closed_) return;
           self->finish(result);
         });
@@ -192,24 +260,27 @@ class fake_qdrant::server {
     }
 
     void write() {
-      stream_.expires_after(idle_timeout);
-      http::async_write(stream_, res_, [self = shared_from_this()](error_code ec, std::size_t) {
-        if (ec || self->closed_) return;
-        if (!self->res_.keep_alive()) {
-          error_code ignored;
-          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-          return;
-        }
-        self->do_read();
-      });
+      lowest().expires_after(idle_timeout);
+      http::async_write(stream_, res_,
+                        [self = this->shared_from_this()](error_code ec, std::size_t) {
+                          if (ec || self->closed_) return;
+                          if (!self->res_.keep_alive()) {
+                            error_code ignored;
+                            self->lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+                            return;
+                          }
+                          self->do_read();
+                        });
     }
 
     server& server_;
-    beast::tcp_stream stream_;
+    std::uint64_t id_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> res_;
     asio::steady_timer delay_timer_;
+    std::string server_name_;
     bool keep_alive_ = true;
     unsigned version_ = 11;
     bool closed_ = false;
@@ -224,6 +295,13 @@ class fake_qdrant::server {
     }
   }
 
+  void close_sessions() {
+    for (auto& weak : sessions_) {
+      if (auto s = weak.lock()) s->close();
+    }
+    sessions_.clear();
+  }
+
   void do_accept() {
     acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
       if (ec) {
@@ -231,19 +309,30 @@ class fake_qdrant::server {
         do_accept();
         return;
       }
-      auto s = std::make_shared<session>(*this, std::move(socket));
-      std::erase_if(sessions_, [](const std::weak_ptr<session>& w) { return w.expired(); });
-      sessions_.push_back(s);
-      s->start();
+      const std::uint64_t id = ++accepted_;
+      std::erase_if(sessions_, [](const std::weak_ptr<session_base>& w) { return w.expired(); });
+      if (tls_) {
+        auto s = std::make_shared<session<tls_stream>>(*this, id, std::move(socket), *tls_);
+        sessions_.push_back(s);
+        s->start();
+      } else {
+        auto s = std::make_shared<session<beast::tcp_stream>>(*this, id, std::move(socket));
+        sessions_.push_back(s);
+        s->start();
+      }
       do_accept();
     });
   }
 
   fake_qdrant& owner_;
   asio::io_context io_;
+  std::optional<ssl::context> tls_;
   tcp::acceptor acceptor_;
-  std::vector<std::weak_ptr<session>> sessions_;  // touched only on the I/O thread
+  std::vector<std::weak_ptr<session_base>> sessions_;  // touched only on the I/O thread
   unsigned short port_ = 0;
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::size_t> open_{0};
+  std::atomic<std::uint64_t> handshake_failures_{0};
   std::thread thread_;
 };
 
@@ -256,7 +345,7 @@ fake_qdrant::fake_qdrant(options opts)
                                           options_.max_payload_index_count}) {
   for (const auto& name : options_.collections)
     state_.create_collection(name);
-  server_ = std::make_unique<server>(*this, options_.address, options_.port);
+  server_ = std::make_unique<server>(*this, options_);
   port_ = server_->port();
 }
 
@@ -269,7 +358,24 @@ void fake_qdrant::stop() {
 }
 
 std::string fake_qdrant::url() const {
-  return "http://" + options_.address + ":" + std::to_string(port_);
+  return std::string(tls() ? "https://" : "http://") + options_.address + ":" +
+         std::to_string(port_);
+}
+
+std::uint64_t fake_qdrant::connections_accepted() const {
+  return server_ ? server_->accepted() : 0;
+}
+
+std::size_t fake_qdrant::open_connections() const {
+  return server_ ? server_->open() : 0;
+}
+
+std::uint64_t fake_qdrant::tls_handshake_failures() const {
+  return server_ ? server_->handshake_failures() : 0;
+}
+
+void fake_qdrant::close_connections() {
+  if (server_) server_->close_connections();
 }
 
 void fake_qdrant::add_fault(fake_qdrant_fault fault) {
@@ -382,13 +488,17 @@ std::optional<fake::http_exchange_response> fake_qdrant::injected_response(
   return std::nullopt;
 }
 
-fake_qdrant::outcome fake_qdrant::process(fake::http_exchange_request request) {
+fake_qdrant::outcome fake_qdrant::process(fake::http_exchange_request request,
+                                          std::uint64_t connection,
+                                          const std::string& tls_server_name) {
   fake_qdrant_request record{request.method,
                              request.target,
                              request.headers,
                              request.body,
                              std::chrono::system_clock::now(),
-                             0};
+                             0,
+                             connection,
+                             tls_server_name};
   outcome result;
   std::optional<fake::http_exchange_response> injected;
   {

@@ -25,6 +25,8 @@ struct fake_qdrant_request {
   std::string body;
   std::chrono::system_clock::time_point received_at;
   unsigned response_status = 0;  // 0: the fake dropped the connection without answering
+  std::uint64_t connection = 0;  // the connection that carried it: 1, 2, ... in accept order
+  std::string tls_server_name;   // SNI the client sent; empty over plain HTTP or without SNI
 
   std::string path() const { return target.substr(0, target.find('?')); }
 };
@@ -57,6 +59,9 @@ class fake_qdrant {
     std::vector<std::string> collections;                // created before the first request
     std::optional<std::size_t> max_payload_index_count;  // strict-mode cap for new collections
     std::string version = "1.19.0";
+    // Both set: serve HTTPS (TLS 1.2+) with this PEM certificate chain (leaf first) and key.
+    std::string tls_certificate_chain_pem;
+    std::string tls_private_key_pem;
   };
 
   fake_qdrant();
@@ -67,7 +72,8 @@ class fake_qdrant {
 
   unsigned short port() const { return port_; }
   const std::string& host() const { return options_.address; }
-  std::string url() const;  // "http://127.0.0.1:PORT"
+  std::string url() const;  // "http://127.0.0.1:PORT", or https:// in TLS mode
+  bool tls() const { return !options_.tls_certificate_chain_pem.empty(); }
   // Closes the listener and every connection and joins the I/O thread. Idempotent.
   void stop();
 
@@ -102,6 +108,15 @@ class fake_qdrant {
   void clear_collection_failure(const std::string& name);
   void clear_faults();  // rules, collection failures and the delay
 
+  // --- connections -------------------------------------------------------------------------
+  std::uint64_t connections_accepted() const;
+  std::size_t open_connections() const;
+  // TLS handshakes that failed (a client that rejected the certificate, or spoke plain HTTP).
+  std::uint64_t tls_handshake_failures() const;
+  // Closes every open client connection now, as a server does with idle keep-alive connections;
+  // returns once they are closed. The listener stays open.
+  void close_connections();
+
   // --- request log -------------------------------------------------------------------------
   std::vector<fake_qdrant_request> requests() const;
   std::size_t count_requests(const std::string& method = {},
@@ -118,7 +133,8 @@ class fake_qdrant {
     std::chrono::milliseconds delay{0};
   };
   // Called on the I/O thread for every complete request.
-  outcome process(fake::http_exchange_request request);
+  outcome process(fake::http_exchange_request request, std::uint64_t connection,
+                  const std::string& tls_server_name);
   std::optional<fake::http_exchange_response> injected_response(
       const fake::http_exchange_request& request, bool& drop);
 

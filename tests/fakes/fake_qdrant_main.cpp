@@ -2,14 +2,16 @@
 // tests that need Qdrant in another process.
 //
 //   fake-qdrant [--address A] [--port N] [--api-key K] [--collection NAME ...]
-//               [--max-payload-index-count N]
+//               [--max-payload-index-count N] [--tls-cert CHAIN.pem --tls-key KEY.pem]
 //
 // Prints the port it listens on (one line, digits only) once it accepts connections, then serves
 // until SIGTERM or SIGINT and exits 0.
 #include <signal.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -19,7 +21,7 @@ namespace {
 
 void usage() {
   std::cerr << "usage: fake-qdrant [--address A] [--port N] [--api-key K] [--collection NAME ...]"
-               " [--max-payload-index-count N]\n";
+               " [--max-payload-index-count N] [--tls-cert CHAIN.pem --tls-key KEY.pem]\n";
 }
 
 unsigned long parse_number(const std::string& flag, const std::string& text, unsigned long max) {
@@ -35,6 +37,14 @@ unsigned long parse_number(const std::string& flag, const std::string& text, uns
                                 text + "'");
   }
   return value;
+}
+
+std::string read_file(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty()) throw std::invalid_argument(flag + ": cannot read " + path);
+  return text.str();
 }
 
 }  // namespace
@@ -61,9 +71,16 @@ int main(int argc, char** argv) {
         opts.collections.push_back(value);
       } else if (flag == "--max-payload-index-count") {
         opts.max_payload_index_count = parse_number(flag, value, 1000000);
+      } else if (flag == "--tls-cert") {
+        opts.tls_certificate_chain_pem = read_file(flag, value);
+      } else if (flag == "--tls-key") {
+        opts.tls_private_key_pem = read_file(flag, value);
       } else {
         throw std::invalid_argument("unknown option " + flag);
       }
+    }
+    if (opts.tls_certificate_chain_pem.empty() != opts.tls_private_key_pem.empty()) {
+      throw std::invalid_argument("--tls-cert and --tls-key go together");
     }
   } catch (const std::exception& e) {
     std::cerr << "fake-qdrant: " << e.what() << "\n";

@@ -486,6 +486,30 @@ TEST_F(FakeQdrant, StopClosesIdleAndDelayedConnections) {
   qdrant_.stop();  // idempotent
 }
 
+TEST_F(FakeQdrant, NumbersConnectionsAndClosesThemOnDemand) {
+  http_connection first(qdrant_.host(), qdrant_.port(), 5s);
+  EXPECT_EQ(first.request("GET", "/").status, 200u);
+  EXPECT_EQ(first.request("GET", "/collections").status, 200u);
+  http_connection second(qdrant_.host(), qdrant_.port(), 5s);
+  EXPECT_EQ(second.request("GET", "/").status, 200u);
+  const auto requests = qdrant_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].connection, 1u);
+  EXPECT_EQ(requests[1].connection, 1u);
+  EXPECT_EQ(requests[2].connection, 2u);
+  EXPECT_EQ(requests[0].tls_server_name, "");
+  EXPECT_EQ(qdrant_.connections_accepted(), 2u);
+  EXPECT_EQ(qdrant_.open_connections(), 2u);
+
+  qdrant_.close_connections();
+  EXPECT_TRUE(first.closed_by_peer(2s));
+  EXPECT_TRUE(second.closed_by_peer(2s));
+  EXPECT_TRUE(wait_until([&] { return qdrant_.open_connections() == 0; }, 5s));
+  // The listener stays open.
+  EXPECT_EQ(call("GET", "/").status, 200u);
+  EXPECT_EQ(qdrant_.connections_accepted(), 3u);
+}
+
 class FakeQdrantWithApiKey : public ::testing::Test {
  protected:
   static fake_qdrant::options key_options() {
