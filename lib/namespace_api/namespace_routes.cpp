@@ -415,8 +415,6 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
   auto registry = std::make_shared<namespace_registry>(redis, registry_options,
                                                        std::move(on_namespace_deleted));
   namespace_writer_options writer_options;
-  // The lock is renewed between Qdrant calls, so it must outlast the longest single call.
-  writer_options.lock.lease = cfg.qdrant.index_timeout + cfg.qdrant.request_timeout;
   writer_options.lock.acquire_timeout = cfg.redis.command_timeout;
   // A waiting writer gives up well inside the HTTP request timeout.
   writer_options.lock.wait =
