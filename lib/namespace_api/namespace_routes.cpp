@@ -426,7 +426,6 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
   dependencies.writer = writer;
   dependencies.qdrant = qdrant;
   dependencies.settings = cfg.namespaces;
-  dependencies.protected_indexes = default_protected_indexes();
   add_namespace_routes(router, std::move(dependencies));
   add_openapi_route(router);
   return writer;
