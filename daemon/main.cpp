@@ -1,4 +1,5 @@
 // Thin entry point: arguments, config, build the application, run, exit code.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -14,7 +15,8 @@ namespace {
 constexpr const char* k_default_config = "/etc/index-optimizer/index-optimizer.yaml";
 
 void print_help() {
-  std::cout << "index-optimizer " INDEX_OPTIMIZER_VERSION "\n"
+  std::cout << "index-optimizer " INDEX_OPTIMIZER_VERSION
+               "\n"
                "Watches which Qdrant payload fields are filtered on and creates the payload\n"
                "indexes they need.\n\n"
                "Usage: index-optimizer [--config PATH] [--check-config]\n"
@@ -34,6 +36,9 @@ void print_help() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that vanishes mid-write (Redis, Qdrant, an HTTP client) must be an error code, not a
+  // process-killing signal.
+  std::signal(SIGPIPE, SIG_IGN);
   std::filesystem::path config_path;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {

@@ -39,6 +39,7 @@ http::server_options server_options_from(const config& cfg) {
   o.read_timeout = cfg.http.read_timeout;
   o.idle_timeout = cfg.http.idle_timeout;
   o.write_timeout = cfg.http.read_timeout;
+  o.request_timeout = cfg.http.request_timeout;
   o.max_connections = static_cast<size_t>(cfg.http.max_connections);
   o.auth_required = cfg.auth.required;
   o.open_paths = {cfg.auth.open_paths.begin(), cfg.auth.open_paths.end()};
@@ -61,6 +62,7 @@ struct application::state {
   systemd_notifier notifier;
 
   asio::io_context signals_io;  // the main thread's loop: signals and the watchdog
+  bool ready_sent = false;      // touched only on the main thread
 
   http::router build_router();
   void reload();
@@ -68,13 +70,12 @@ struct application::state {
 
 http::router application::state::build_router() {
   http::router r;
-  r.add({verb::get, "/healthz", std::nullopt,
+  r.add({verb::get, "/healthz", permission::read,
          [](http::api_request&) {
            return http::json_response(200, boost::json::object{{"status", "ok"}});
          },
          http::execution::inline_io});
-  r.add({verb::get, "/readyz", std::nullopt,
-         [this](http::api_request&) {
+  r.add({verb::get, "/readyz", permission::read, [this](http::api_request&) {
            const auto results = health->evaluate();
            boost::json::array checks;
            std::string failing;
@@ -87,7 +88,7 @@ http::router application::state::build_router() {
            }
            return http::error_response(503, "Not ready: " + failing, {{"checks", checks}});
          }});
-  r.add({verb::get, "/metrics", std::nullopt,
+  r.add({verb::get, "/metrics", permission::read,
          [this](http::api_request&) {
            http::api_response res;
            res.content_type = std::string(k_prometheus_content_type);
@@ -99,12 +100,13 @@ http::router application::state::build_router() {
 }
 
 void application::state::reload() {
-  notifier.reloading();
+  if (ready_sent) notifier.reloading();
   try {
     config next = load_config(config_path, environment_snapshot());
-    for (const auto& change : describe_reload(cfg, next)) {
-      log_info("config reloaded", {{"change", change}});
-    }
+    const auto changes = describe_reload(cfg, next);
+    for (const auto& change : changes)
+      log_info("config change applied", {{"change", change}});
+    log_info("config reloaded", {{"changes", changes.size()}});
     for (const auto& key : changed_restart_keys(cfg, next)) {
       log_warn("config change needs a restart to take effect", {{"key", key}});
     }
@@ -118,8 +120,12 @@ void application::state::reload() {
   } catch (const std::exception& e) {
     log_error("config reload failed; keeping the running config", {{"error", e.what()}});
   }
-  notifier.status("serving");
-  notifier.ready();
+  // RELOADING=1 must be answered with READY=1, but only once start-up declared readiness:
+  // a SIGHUP while still waiting for Redis must not tell systemd we are ready.
+  if (ready_sent) {
+    notifier.status("serving");
+    notifier.ready();
+  }
 }
 
 application::application(config cfg, std::filesystem::path config_path,
@@ -137,6 +143,9 @@ int application::run() {
   configure_logging(s.cfg.logging.level, s.cfg.logging.format);
   log_info("starting index-optimizer",
            {{"version", INDEX_OPTIMIZER_VERSION}, {"config", s.config_path.string()}});
+
+  for (const auto& warning : config_warnings(s.cfg))
+    log_warn(warning);
 
   prometheus::BuildGauge()
       .Name("index_optimizer_build_info")
@@ -158,12 +167,13 @@ int application::run() {
 
   s.auth = std::make_shared<api_key_authenticator>(s.cfg.auth.keys);
   if (s.cfg.auth.required && s.cfg.auth.keys.empty()) {
-    log_warn("auth.required is on but no auth.keys are configured: every protected route "
-             "answers 401");
+    log_warn(
+        "auth.required is on but no auth.keys are configured: every protected route "
+        "answers 401");
   }
   auto metrics = std::make_shared<http::http_metrics>(*s.registry);
-  s.server = std::make_unique<http::server>(server_options_from(s.cfg), s.build_router(), s.auth,
-                                            metrics);
+  s.server =
+      std::make_unique<http::server>(server_options_from(s.cfg), s.build_router(), s.auth, metrics);
   s.server->start();
   log_info("http listening",
            {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
@@ -192,6 +202,7 @@ int application::run() {
     const auto r = s.redis->ping(s.cfg.redis.connect_timeout);
     if (r) {
       log_info("redis reachable; ready");
+      s.ready_sent = true;
       s.notifier.ready();
       return;
     }
@@ -221,7 +232,8 @@ int application::run() {
   s.signals_io.run();
 
   s.notifier.stopping();
-  log_info("draining", {{"deadline_ms", static_cast<int64_t>(s.cfg.shutdown.drain_timeout.count())}});
+  log_info("draining",
+           {{"deadline_ms", static_cast<int64_t>(s.cfg.shutdown.drain_timeout.count())}});
   s.server->shutdown(s.cfg.shutdown.drain_timeout);
   log_info("stopped");
   return stop_requested ? 0 : 1;

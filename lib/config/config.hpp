@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "auth_types/auth_types.hpp"
-#include "logging/logger.hpp"
 #include "config/config_values.hpp"
 #include "config/endpoints.hpp"
+#include "logging/logger.hpp"
 
 namespace index_optimizer {
 
@@ -39,7 +39,6 @@ struct http_config {
   config_duration idle_timeout = std::chrono::seconds(60);  // keep-alive connection with no request
   config_duration request_timeout = std::chrono::seconds(30);  // time a handler may take
   int max_connections = 1024;
-  int max_pipelined = 16;  // queued responses per connection
   int worker_threads = 4;  // blocking pool for handlers (Redis, Qdrant calls)
 
   bool operator==(const http_config&) const = default;
@@ -82,8 +81,8 @@ struct ingest_config {
   std::uint64_t max_event_bytes = 64 << 10;
   int max_filter_depth = 32;
   int max_conditions = 1000;
-  config_duration future_skew =
-      std::chrono::seconds(60);  // events stamped further ahead are dead-lettered
+  // Events stamped further ahead than this are counted as read now (clamped), not dead-lettered.
+  config_duration future_skew = std::chrono::seconds(60);
 
   bool operator==(const ingest_config&) const = default;
 };

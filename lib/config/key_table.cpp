@@ -167,12 +167,7 @@ constexpr std::array k_bindings{
                   {.kind = value_kind::integer,
                    .min = 1,
                    .max = 1000000,
-                   .description = "open connections; further ones are closed at accept"}),
-    IO_CONFIG_KEY(http, max_pipelined,
-                  {.kind = value_kind::integer,
-                   .min = 1,
-                   .max = 1024,
-                   .description = "pipelined requests queued per connection"}),
+                   .description = "open connections; further ones get 503 and are closed"}),
     IO_CONFIG_KEY(http, worker_threads,
                   {.kind = value_kind::integer,
                    .min = 1,
@@ -278,7 +273,7 @@ constexpr std::array k_bindings{
                   {.kind = value_kind::duration,
                    .min = 0,
                    .max = 7 * k_ms_per_d,
-                   .description = "events stamped further in the future are dead-lettered"}),
+                   .description = "events stamped further in the future are counted as read now"}),
     // window
     IO_CONFIG_KEY(window, length,
                   {.kind = value_kind::duration,
@@ -471,7 +466,6 @@ const key_binding* find_binding(std::string_view section, std::string_view name)
 }
 
 }  // namespace config_detail
-
 
 std::string_view to_string(value_kind kind) noexcept {
   switch (kind) {

@@ -62,9 +62,9 @@ std::string_view error_type_for_status(unsigned status) noexcept {
 
 api_response error_response(unsigned status, std::string_view message,
                             boost::json::object details) {
-  return json_response(status, error_envelope(static_cast<int>(status),
-                                              error_type_for_status(status), message,
-                                              std::move(details)));
+  return json_response(
+      status, error_envelope(static_cast<int>(status), error_type_for_status(status), message,
+                             std::move(details)));
 }
 
 }  // namespace index_optimizer::http

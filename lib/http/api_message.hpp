@@ -19,7 +19,7 @@ using beast_request = boost::beast::http::request<boost::beast::http::string_bod
 
 // Who made a request, once authenticated. Open routes see an anonymous caller.
 struct caller_identity {
-  std::string key_name;              // empty when anonymous
+  std::string key_name;             // empty when anonymous
   std::optional<permission> level;  // nullopt: anonymous on an open route
 };
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -99,6 +100,12 @@ class session : public std::enable_shared_from_this<session> {
           if (self->server_.metrics_) {
             self->server_.metrics_->observe(route_label, method, res->result_int(), seconds);
           }
+          log_debug("http request", {{"route", route_label},
+                                     {"method", method},
+                                     {"status", res->result_int()},
+                                     {"seconds", seconds},
+                                     {"remote", self->remote_},
+                                     {"error", ec ? ec.message() : std::string()}});
           if (self->counted_in_flight_) {
             self->counted_in_flight_ = false;
             if (self->server_.metrics_) self->server_.metrics_->in_flight().Decrement();
@@ -216,6 +223,7 @@ void server::start() {
   acceptor_.listen(asio::socket_base::max_listen_connections);
   bound_port_ = acceptor_.local_endpoint().port();
   do_accept();
+  work_guard_.emplace(io_.get_executor());
   for (unsigned i = 0; i < std::max(1u, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
@@ -304,8 +312,8 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
   request->remote_address = s->remote();
   request->raw = std::move(raw);
 
-  const bool open = !rt.required || !auth_required_.load() ||
-                    options_.open_paths.count(rt.path_template) != 0;
+  const bool open =
+      !rt.required || !auth_required_.load() || options_.open_paths.count(rt.path_template) != 0;
   if (!open) {
     const auto auth = auth_->authenticate(request->header("Authorization"));
     if (auth.outcome != auth_outcome::ok) {
@@ -344,10 +352,33 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
     respond(run(), rt.path_template);
     return;
   }
-  asio::post(workers_, [s, run, respond, label = rt.path_template]() mutable {
+  // Whichever comes first on the session's strand answers: the handler's result or the
+  // request timeout. Both run on the strand, so `answered` needs no lock.
+  struct race {
+    explicit race(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool answered = false;
+  };
+  auto state = std::make_shared<race>(s->executor());
+  state->timer.expires_after(options_.request_timeout);
+  state->timer.async_wait([state, respond, label = rt.path_template,
+                           timeout = options_.request_timeout](boost::system::error_code ec) {
+    if (ec || state->answered) return;
+    state->answered = true;
+    log_warn("http handler exceeded http.request_timeout",
+             {{"route", label}, {"timeout_ms", static_cast<int64_t>(timeout.count())}});
+    respond(error_response(503, "The request took longer than " + std::to_string(timeout.count()) +
+                                    " ms (http.request_timeout); retry later"),
+            label);
+  });
+  asio::post(workers_, [s, state, run, respond, label = rt.path_template]() mutable {
     api_response r = run();
-    asio::post(s->executor(),
-               [respond, r = std::move(r), label]() mutable { respond(r, std::move(label)); });
+    asio::post(s->executor(), [state, respond, r = std::move(r), label]() mutable {
+      if (state->answered) return;
+      state->answered = true;
+      state->timer.cancel();
+      respond(r, std::move(label));
+    });
   });
 }
 
@@ -387,6 +418,7 @@ void server::shutdown(std::chrono::milliseconds deadline) {
     sessions_cv_.wait_for(lock, std::chrono::seconds(5),
                           [this] { return session_count_.load() == 0; });
   }
+  work_guard_.reset();
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -10,6 +11,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -31,6 +33,9 @@ struct server_options {
   std::chrono::milliseconds read_timeout{10000};  // to receive a whole request
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};
+  // A worker-pool handler still running after this gets its request answered with 503; its late
+  // result is dropped. (The handler itself is bounded by its Redis/Qdrant timeouts.)
+  std::chrono::milliseconds request_timeout{30000};
   size_t max_connections = 1024;
   bool auth_required = true;
   std::set<std::string> open_paths{"/healthz", "/readyz", "/metrics"};
@@ -84,11 +89,14 @@ class server {
   bool stopped_ = false;
 
   boost::asio::io_context io_;
+  // Keeps the I/O threads running while a request is on the worker pool and the acceptor is
+  // closed (shutdown): otherwise io_ runs out of work and the response has no thread to run on.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      work_guard_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::thread_pool workers_;
   std::vector<std::thread> threads_;
   unsigned short bound_port_ = 0;
-
 };
 
 }  // namespace index_optimizer::http

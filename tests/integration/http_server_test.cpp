@@ -24,14 +24,16 @@ struct server_fixture {
     o.port = 0;
     router r;
     r.add({verb::get, "/open", std::nullopt,
-           [](api_request&) { return json_response(200, {{"ok", true}}); },
+           [](api_request&) {
+             return json_response(200, {{"ok", true}});
+           },
            execution::inline_io});
-    r.add({verb::get, "/read", permission::read,
-           [](api_request& req) {
+    r.add({verb::get, "/read", permission::read, [](api_request& req) {
              return json_response(200, {{"caller", req.caller.key_name}});
            }});
-    r.add({verb::delete_, "/admin/{id}", permission::admin,
-           [](api_request& req) { return json_response(200, {{"id", req.path_params.at("id")}}); }});
+    r.add({verb::delete_, "/admin/{id}", permission::admin, [](api_request& req) {
+             return json_response(200, {{"id", req.path_params.at("id")}});
+           }});
     r.add({verb::post, "/echo", std::nullopt, [](api_request& req) {
              api_response res;
              res.content_type = "text/plain";
@@ -41,11 +43,10 @@ struct server_fixture {
     r.add({verb::get, "/throw", std::nullopt,
            [](api_request&) -> api_response { throw std::runtime_error("boom"); }});
     if (extra) extra(r);
-    auto auth = std::make_shared<api_key_authenticator>(std::vector<auth_key>{
-        {"reader", sha256_of("sk_reader"), {permission::read}},
-        {"boss", sha256_of("sk_boss"), {permission::admin}}});
-    srv = std::make_unique<server>(o, std::move(r), auth,
-                                   std::make_shared<http_metrics>(registry));
+    auto auth = std::make_shared<api_key_authenticator>(
+        std::vector<auth_key>{{"reader", sha256_of("sk_reader"), {permission::read}},
+                              {"boss", sha256_of("sk_boss"), {permission::admin}}});
+    srv = std::make_unique<server>(o, std::move(r), auth, std::make_shared<http_metrics>(registry));
     srv->start();
     port = srv->local_port();
   }
@@ -57,8 +58,8 @@ struct server_fixture {
 TEST(HttpServer, ServesInlineAndPoolRoutes) {
   server_fixture f;
   EXPECT_EQ(http_request(k_host, f.port, "GET", "/open").status, 200u);
-  const auto r = http_request(k_host, f.port, "GET", "/read", {},
-                              {{"Authorization", "Bearer sk_reader"}});
+  const auto r =
+      http_request(k_host, f.port, "GET", "/read", {}, {{"Authorization", "Bearer sk_reader"}});
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(parse_json(r.body).at("caller"), "reader");
 }
@@ -92,8 +93,7 @@ TEST(HttpServer, MissingOrWrongKeyIs401AndWeakKeyIs403) {
                    {{"Authorization", "Bearer sk_reader"}});
   EXPECT_EQ(r.status, 403u);
   EXPECT_EQ(parse_json(r.body).at("error").at("type"), "ForbiddenError");
-  r = http_request(k_host, f.port, "DELETE", "/admin/x", {},
-                   {{"Authorization", "Bearer sk_boss"}});
+  r = http_request(k_host, f.port, "DELETE", "/admin/x", {}, {{"Authorization", "Bearer sk_boss"}});
   EXPECT_EQ(r.status, 200u);
 }
 
@@ -162,6 +162,26 @@ TEST(HttpServer, BlockingHandlerDoesNotBlockIoThread) {
   EXPECT_EQ(slow.get(), 200u);
 }
 
+TEST(HttpServer, HandlerOverRequestTimeoutIs503AndConnectionStaysUsable) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  server_options o;
+  o.request_timeout = std::chrono::milliseconds(200);
+  server_fixture f(o, [released](router& r) {
+    r.add({verb::get, "/slow", std::nullopt, [released](api_request&) {
+             released.wait_for(std::chrono::seconds(20));
+             return json_response(200, {{"slow", true}});
+           }});
+  });
+  http_connection c(k_host, f.port);
+  const auto r = c.request("GET", "/slow");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(parse_json(r.body).at("error").at("type"), "ServiceUnavailableError");
+  release.set_value();
+  // The late result is dropped; the next request on the connection gets its own answer.
+  EXPECT_EQ(c.request("GET", "/open").status, 200u);
+}
+
 TEST(HttpServer, SlowClientIsDisconnectedAfterReadTimeout) {
   server_options o;
   o.read_timeout = std::chrono::milliseconds(300);
@@ -184,9 +204,8 @@ TEST(HttpServer, ConnectionLimitHoldsAndServerStillAnswers) {
   EXPECT_EQ(rejected.status, 503u);
   EXPECT_EQ(rejected.header("retry-after"), "1");
   b.close();
-  EXPECT_TRUE(testing::wait_until([&] {
-    return http_request(k_host, f.port, "GET", "/open").status == 200u;
-  }));
+  EXPECT_TRUE(testing::wait_until(
+      [&] { return http_request(k_host, f.port, "GET", "/open").status == 200u; }));
 }
 
 TEST(HttpServer, ShutdownLetsInFlightRequestFinishWithConnectionClose) {
@@ -202,8 +221,8 @@ TEST(HttpServer, ShutdownLetsInFlightRequestFinishWithConnectionClose) {
   });
   http_connection idle(k_host, f.port);
   ASSERT_EQ(idle.request("GET", "/open").status, 200u);
-  auto slow = std::async(std::launch::async,
-                         [&] { return http_request(k_host, f.port, "GET", "/slow"); });
+  auto slow =
+      std::async(std::launch::async, [&] { return http_request(k_host, f.port, "GET", "/slow"); });
   entered.get_future().wait();
   std::thread stopper([&] { f.srv->shutdown(std::chrono::seconds(10)); });
   EXPECT_TRUE(idle.closed_by_peer(std::chrono::seconds(10)));  // idle connections close at once
@@ -220,19 +239,23 @@ TEST(HttpServer, RecordsRequestMetricsByRouteTemplate) {
                          {{"Authorization", "Bearer sk_boss"}})
                 .status,
             200u);
-  bool found = false;
-  for (const auto& family : f.registry.Collect()) {
-    if (family.name != "index_optimizer_http_requests_total") continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> labels;
-      for (const auto& l : m.label) labels[l.name] = l.value;
-      if (labels["route"] == "/admin/{id}" && labels["method"] == "DELETE" &&
-          labels["status"] == "200") {
-        found = m.counter.value == 1;
+  // The metric is recorded once the write completes, which may be just after the client read it.
+  EXPECT_TRUE(testing::wait_until([&] {
+    bool found = false;
+    for (const auto& family : f.registry.Collect()) {
+      if (family.name != "index_optimizer_http_requests_total") continue;
+      for (const auto& m : family.metric) {
+        std::map<std::string, std::string> labels;
+        for (const auto& l : m.label)
+          labels[l.name] = l.value;
+        if (labels["route"] == "/admin/{id}" && labels["method"] == "DELETE" &&
+            labels["status"] == "200") {
+          found = m.counter.value == 1;
+        }
       }
     }
-  }
-  EXPECT_TRUE(found);
+    return found;
+  }));
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ class daemon_process {
   explicit daemon_process(options opts);
   daemon_process(std::string config_yaml, std::string redis_url,
                  std::map<std::string, std::string> env = {})
-      : daemon_process(options{std::move(config_yaml), std::move(redis_url), std::move(env), true}) {}
+      : daemon_process(
+            options{std::move(config_yaml), std::move(redis_url), std::move(env), true}) {}
   ~daemon_process();
 
   unsigned short port() const { return port_; }
@@ -32,12 +33,13 @@ class daemon_process {
   const std::filesystem::path& config_path() const { return config_path_; }
   std::string output() const { return process_->output(); }
 
-  http_result get(const std::string& target, const std::map<std::string, std::string>& headers = {});
+  http_result get(const std::string& target,
+                  const std::map<std::string, std::string>& headers = {});
   http_result request(const std::string& method, const std::string& target,
                       const std::string& body = {},
                       const std::map<std::string, std::string>& headers = {});
 
-  // Polls /healthz until it answers 200 (or the deadline passes); throws with the daemon's
+  // Polls /healthz until the daemon answers HTTP (or the deadline passes); throws with the daemon's
   // output if it never does.
   void wait_healthy(std::chrono::milliseconds deadline = std::chrono::seconds(30));
 

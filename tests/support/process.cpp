@@ -23,9 +23,9 @@ child_process::child_process(const std::string& program, const std::vector<std::
                              const std::filesystem::path& log_file)
     : log_file_(log_file) {
   if (log_file_.empty()) {
-    log_file_ = std::filesystem::temp_directory_path() /
-                ("io-child-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(std::random_device{}()) + ".log");
+    log_file_ =
+        std::filesystem::temp_directory_path() / ("io-child-" + std::to_string(::getpid()) + "-" +
+                                                  std::to_string(std::random_device{}()) + ".log");
   }
   std::vector<std::string> env_storage;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -34,14 +34,17 @@ child_process::child_process(const std::string& program, const std::vector<std::
     if (eq != std::string::npos && extra_env.count(entry.substr(0, eq)) != 0) continue;
     env_storage.push_back(entry);
   }
-  for (const auto& [key, value] : extra_env) env_storage.push_back(key + "=" + value);
+  for (const auto& [key, value] : extra_env)
+    env_storage.push_back(key + "=" + value);
 
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(program.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
-  for (auto& e : env_storage) envp.push_back(e.data());
+  for (auto& e : env_storage)
+    envp.push_back(e.data());
   envp.push_back(nullptr);
 
   const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -66,7 +69,9 @@ child_process::~child_process() {
   std::filesystem::remove(log_file_, ec);
 }
 
-bool child_process::running() { return !wait_for_exit(std::chrono::milliseconds(0)).has_value(); }
+bool child_process::running() {
+  return !wait_for_exit(std::chrono::milliseconds(0)).has_value();
+}
 
 void child_process::send_signal(int signal) {
   if (pid_ > 0 && !status_) ::kill(pid_, signal);

@@ -1,0 +1,257 @@
+#include "ingest/batch_aggregate.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "filter_decoder/json_sample.hpp"
+#include "window_store/window_keys.hpp"
+
+namespace index_optimizer {
+namespace {
+
+// A sample is evidence for an operator, not a replay: 2 KiB shows any realistic filter.
+constexpr std::size_t k_sample_bytes = 2048;
+
+void add_observation(field_delta& delta, const field_observation& field, const decoded_event& event,
+                     std::int64_t ts_ms) {
+  ++delta.count;
+  if (field.type != index_type::unknown) ++delta.type_votes[static_cast<std::size_t>(field.type)];
+  for (unsigned kinds = field.kinds; kinds != 0; kinds &= kinds - 1) {
+    const auto slot = static_cast<std::size_t>(std::countr_zero(kinds));
+    if (slot < k_condition_kind_slots) ++delta.kind_counts[slot];
+  }
+  if (event.latency_ms) {
+    ++delta.latency_count;
+    delta.latency_sum_us += static_cast<std::uint64_t>(latency_micros(*event.latency_ms));
+    ++delta.latency_histogram[latency_bucket(*event.latency_ms)];
+  }
+  delta.first_seen_ms = std::min(delta.first_seen_ms, ts_ms);
+  delta.last_seen_ms = std::max(delta.last_seen_ms, ts_ms);
+}
+
+// Appends the hash fields of one field's delta as (name, increment) pairs; zero increments are
+// never sent (the sweeper deletes fields that reach zero, and "-0" is not an integer to Redis).
+std::size_t append_pairs(std::vector<std::string>& args, std::string_view path,
+                         const field_delta& delta) {
+  std::size_t pairs = 0;
+  auto add = [&](std::string name, std::uint64_t value) {
+    if (value == 0) return;
+    args.push_back(std::move(name));
+    args.push_back(std::to_string(value));
+    ++pairs;
+  };
+  add(window_hash::count(path), delta.count);
+  for (std::size_t slot = 1; slot < k_index_type_slots; ++slot) {
+    add(window_hash::type_vote(static_cast<index_type>(slot), path), delta.type_votes[slot]);
+  }
+  for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot) {
+    add(window_hash::kind(slot, path), delta.kind_counts[slot]);
+  }
+  add(window_hash::latency_count(path), delta.latency_count);
+  add(window_hash::latency_sum(path), delta.latency_sum_us);
+  for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket) {
+    add(window_hash::latency_bucket(bucket, path), delta.latency_histogram[bucket]);
+  }
+  return pairs;
+}
+
+}  // namespace
+
+batch_aggregate::batch_aggregate(const std::array<window_spec, 2>& windows) : windows_(windows) {}
+
+void batch_aggregate::add_entry(std::string_view id, const stream_id& parsed) {
+  if (ids_.empty() || parsed < min_id_) min_id_ = parsed;
+  if (ids_.empty() || parsed > max_id_) max_id_ = parsed;
+  ids_.emplace_back(id);
+}
+
+bool batch_aggregate::holds_entry(std::string_view id) const noexcept {
+  return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+}
+
+batch_aggregate::bucket_delta& batch_aggregate::bucket_for(std::vector<bucket_delta>& buckets,
+                                                           std::int64_t start_ms) {
+  // A batch spans a bucket or two: a linear scan beats any map.
+  for (auto& bucket : buckets) {
+    if (bucket.start_ms == start_ms) return bucket;
+  }
+  buckets.emplace_back().start_ms = start_ms;
+  return buckets.back();
+}
+
+std::array<bool, 2> batch_aggregate::add_event(std::string_view namespace_id,
+                                               const decoded_event& event, std::int64_t ts_ms,
+                                               std::int64_t now_ms, std::string_view raw_filter,
+                                               const sample_wanted& wants_sample) {
+  std::array<bool, 2> late{};
+  namespace_delta* ns = nullptr;
+  for (std::size_t w = 0; w < windows_.size(); ++w) {
+    const auto& window = windows_[w];
+    if (window.is_late(ts_ms, now_ms)) {
+      late[w] = true;
+      ++late_events_[w];
+      continue;
+    }
+    // Samples are considered in the first window the event counts in only: one question per
+    // field and bucket, not one per window.
+    const bool sampling = ns == nullptr;
+    if (ns == nullptr) {
+      auto it = namespaces_.find(namespace_id);
+      if (it == namespaces_.end()) it = namespaces_.emplace(namespace_id, namespace_delta{}).first;
+      ns = &it->second;
+    }
+    auto& bucket = bucket_for(ns->windows[w], window.bucket_start(ts_ms));
+    ++bucket.events;
+    for (const auto& field : event.fields) {
+      auto it = bucket.fields.find(field.path);
+      if (it == bucket.fields.end()) {
+        it = bucket.fields.emplace(field.path, field_delta{}).first;
+        // A field new to this bucket is the moment to consider a sample: once per field and
+        // bucket rather than per event.
+        if (sampling && !raw_filter.empty() && !ns->samples.contains(field.path) && wants_sample &&
+            wants_sample(namespace_id, field.path)) {
+          compact_json_sample(raw_filter, k_sample_bytes, ns->samples[field.path]);
+        }
+      }
+      add_observation(it->second, field, event, ts_ms);
+    }
+  }
+  if (ns != nullptr) ++counted_events_;
+  return late;
+}
+
+void batch_aggregate::add_dead_letter(dead_letter_entry entry) {
+  if (entry.fields.size() > k_dead_letter_max_fields) entry.fields.resize(k_dead_letter_max_fields);
+  dead_letters_.push_back(std::move(entry));
+}
+
+std::vector<std::pair<std::string, std::string>> batch_aggregate::samples() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [namespace_id, ns] : namespaces_) {
+    for (const auto& [path, sample] : ns.samples)
+      out.emplace_back(namespace_id, path);
+  }
+  return out;
+}
+
+const field_delta* batch_aggregate::find(std::string_view namespace_id, window_kind window,
+                                         std::int64_t bucket_start_ms,
+                                         std::string_view path) const {
+  const auto ns = namespaces_.find(namespace_id);
+  if (ns == namespaces_.end()) return nullptr;
+  for (const auto& bucket : ns->second.windows[static_cast<std::size_t>(window)]) {
+    if (bucket.start_ms != bucket_start_ms) continue;
+    const auto field = bucket.fields.find(path);
+    return field == bucket.fields.end() ? nullptr : &field->second;
+  }
+  return nullptr;
+}
+
+std::uint64_t batch_aggregate::namespace_events(std::string_view namespace_id, window_kind window,
+                                                std::int64_t bucket_start_ms) const {
+  const auto ns = namespaces_.find(namespace_id);
+  if (ns == namespaces_.end()) return 0;
+  for (const auto& bucket : ns->second.windows[static_cast<std::size_t>(window)]) {
+    if (bucket.start_ms == bucket_start_ms) return bucket.events;
+  }
+  return 0;
+}
+
+commit_request batch_aggregate::encode(const commit_target& target) const {
+  commit_request request;
+  auto& keys = request.keys;
+  auto& args = request.args;
+  // Keys are referenced from ARGV by their 1-based Lua index.
+  auto key_index = [&keys](std::string key) {
+    keys.push_back(std::move(key));
+    return std::to_string(keys.size());
+  };
+  keys.push_back(target.stream);
+  keys.push_back(target.dead_letter_stream);
+
+  args.reserve(8 + ids_.size() + 64);
+  args.push_back(target.group);
+  args.push_back(target.consumer);
+  args.push_back(to_string(min_id_));
+  args.push_back(to_string(max_id_));
+  args.push_back(std::to_string(ids_.size()));
+  args.insert(args.end(), ids_.begin(), ids_.end());
+
+  args.push_back(std::to_string(target.dead_letter_max_length));
+  args.push_back(std::to_string(dead_letters_.size()));
+  for (const auto& dead : dead_letters_) {
+    // The dead-letter entry: five fields of ours, then the entry's own fields as they were, so a
+    // reader (or a replay) can take the last `source_fields` pairs verbatim.
+    args.push_back(std::to_string(2 * (5 + dead.fields.size())));
+    for (auto& text :
+         {std::string("reason"), std::string(to_string(dead.reason)), std::string("message"),
+          dead.message, std::string("source_stream"), target.stream, std::string("source_id"),
+          dead.id, std::string("source_fields"), std::to_string(dead.fields.size())}) {
+      args.push_back(text);
+    }
+    for (const auto& [name, value] : dead.fields) {
+      args.push_back(name);
+      args.push_back(value);
+    }
+  }
+
+  for (std::size_t w = 0; w < windows_.size(); ++w) {
+    const auto& window = windows_[w];
+    const window_keys wkeys(target.key_prefix, target.stream, window.kind);
+    args.push_back(std::to_string(window.bucket_ms));
+    args.push_back(std::to_string(window.length_ms));
+    args.push_back(key_index(wkeys.due()));
+    const std::size_t group_count_at = args.size();
+    args.emplace_back();
+    std::size_t groups = 0;
+    for (const auto& [namespace_id, ns] : namespaces_) {
+      const auto& buckets = ns.windows[w];
+      if (buckets.empty()) continue;
+      ++groups;
+      args.push_back(namespace_id);
+      args.push_back(key_index(wkeys.totals(namespace_id)));
+      args.push_back(key_index(wkeys.namespace_buckets(namespace_id)));
+      args.push_back(std::to_string(buckets.size()));
+      // First/last seen over the buckets of this window, per path.
+      string_map<std::pair<std::int64_t, std::int64_t>> seen;
+      for (const auto& bucket : buckets) {
+        const std::string start = std::to_string(bucket.start_ms);
+        args.push_back(start);
+        args.push_back(key_index(wkeys.bucket(namespace_id, start)));
+        args.push_back(std::to_string(bucket.events));
+        const std::size_t pair_count_at = args.size();
+        args.emplace_back();
+        std::size_t pairs = 0;
+        for (const auto& [path, delta] : bucket.fields) {
+          pairs += append_pairs(args, path, delta);
+          auto [it, inserted] = seen.try_emplace(path, delta.first_seen_ms, delta.last_seen_ms);
+          if (!inserted) {
+            it->second.first = std::min(it->second.first, delta.first_seen_ms);
+            it->second.second = std::max(it->second.second, delta.last_seen_ms);
+          }
+        }
+        args[pair_count_at] = std::to_string(pairs);
+      }
+      args.push_back(std::to_string(seen.size()));
+      for (const auto& [path, first_last] : seen) {
+        args.push_back(path);
+        args.push_back(std::to_string(first_last.first));
+        args.push_back(std::to_string(first_last.second));
+        const auto sample = ns.samples.find(path);
+        args.push_back(sample == ns.samples.end() ? std::string() : sample->second);
+      }
+    }
+    args[group_count_at] = std::to_string(groups);
+  }
+  return request;
+}
+
+void batch_aggregate::clear() {
+  ids_.clear();
+  namespaces_.clear();
+  dead_letters_.clear();
+  counted_events_ = 0;
+  late_events_ = {};
+}
+
+}  // namespace index_optimizer

@@ -1,0 +1,138 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "filter_decoder/decode_reason.hpp"
+#include "filter_decoder/event_decoder.hpp"
+#include "ingest/stream_entries.hpp"
+#include "window_store/latency_histogram.hpp"
+#include "window_store/window_spec.hpp"
+#include "window_store/window_stats.hpp"
+
+namespace index_optimizer {
+
+// What one commit adds for one field in one bucket: the same quantities the window hashes hold
+// (window_stats.hpp), summed over the batch's events.
+struct field_delta {
+  std::uint64_t count = 0;
+  std::array<std::uint32_t, k_index_type_slots> type_votes{};
+  std::array<std::uint32_t, k_condition_kind_slots> kind_counts{};
+  std::uint64_t latency_count = 0;
+  std::uint64_t latency_sum_us = 0;
+  std::array<std::uint32_t, k_latency_buckets> latency_histogram{};
+  std::int64_t first_seen_ms = std::numeric_limits<std::int64_t>::max();
+  std::int64_t last_seen_ms = std::numeric_limits<std::int64_t>::min();
+};
+
+// An entry that cannot be counted, with what the dead-letter stream keeps of it.
+struct dead_letter_entry {
+  std::string id;
+  decode_reason reason = decode_reason::invalid_filter;
+  std::string message;
+  std::vector<std::pair<std::string, std::string>> fields;  // the entry's own, in entry order
+};
+
+// Where a batch is committed.
+struct commit_target {
+  std::string key_prefix;
+  std::string stream;
+  std::string dead_letter_stream;
+  std::string group;
+  std::string consumer;
+  std::int64_t dead_letter_max_length = 0;  // 0: never trimmed
+};
+
+// KEYS and ARGV of one call of the commit script (ingest/commit_script.hpp documents the layout).
+struct commit_request {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
+// Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
+// fields must not make the commit script fail after it started writing).
+inline constexpr std::size_t k_dead_letter_max_fields = 256;
+
+// The batch between two commits: every entry id to acknowledge, the counts of the counted events
+// pre-aggregated per namespace, window, bucket and field, and the dead letters. Pure: the
+// consumer fills it and encodes it into one commit script call.
+class batch_aggregate {
+ public:
+  using sample_wanted = std::function<bool(std::string_view namespace_id, std::string_view path)>;
+
+  explicit batch_aggregate(const std::array<window_spec, 2>& windows);
+
+  // Every entry of the batch goes through here first, counted or not: the commit acknowledges
+  // exactly these ids.
+  void add_entry(std::string_view id, const stream_id& parsed);
+  bool holds_entry(std::string_view id) const noexcept;  // linear: for the rare reclaim path
+
+  // Counts a decoded event of `namespace_id` at `ts_ms` (already clamped against the future)
+  // in every window it is not late for at `now_ms`. Returns, per window in k_all_windows order,
+  // whether it was late. `raw_filter` is the entry's filter/fields text: a field that
+  // `wants_sample` asks for gets it, compacted, as its sample.
+  std::array<bool, 2> add_event(std::string_view namespace_id, const decoded_event& event,
+                                std::int64_t ts_ms, std::int64_t now_ms,
+                                std::string_view raw_filter, const sample_wanted& wants_sample);
+
+  void add_dead_letter(dead_letter_entry entry);
+
+  bool empty() const noexcept { return ids_.empty(); }
+  std::size_t entries() const noexcept { return ids_.size(); }
+  std::uint64_t counted_events() const noexcept { return counted_events_; }
+  // Events late for each window, found by our clock (the script finds the rest by Redis').
+  const std::array<std::uint64_t, 2>& late_events() const noexcept { return late_events_; }
+  const std::vector<dead_letter_entry>& dead_letters() const noexcept { return dead_letters_; }
+  // (namespace id, path) of every sample the batch carries, to record once committed.
+  std::vector<std::pair<std::string, std::string>> samples() const;
+
+  // The pre-aggregated delta of one field (tests and diagnostics); nullptr when absent.
+  const field_delta* find(std::string_view namespace_id, window_kind window,
+                          std::int64_t bucket_start_ms, std::string_view path) const;
+  // Events of a namespace in one bucket (0 when absent).
+  std::uint64_t namespace_events(std::string_view namespace_id, window_kind window,
+                                 std::int64_t bucket_start_ms) const;
+
+  commit_request encode(const commit_target& target) const;
+  void clear();
+
+ private:
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  template <class T>
+  using string_map = std::unordered_map<std::string, T, string_hash, std::equal_to<>>;
+
+  struct bucket_delta {
+    std::int64_t start_ms = 0;
+    std::uint64_t events = 0;
+    string_map<field_delta> fields;
+  };
+  struct namespace_delta {
+    std::array<std::vector<bucket_delta>, 2> windows;
+    string_map<std::string> samples;  // path -> compact sample filter
+  };
+
+  static bucket_delta& bucket_for(std::vector<bucket_delta>& buckets, std::int64_t start_ms);
+
+  std::array<window_spec, 2> windows_;
+  std::vector<std::string> ids_;
+  stream_id min_id_{};
+  stream_id max_id_{};
+  string_map<namespace_delta> namespaces_;
+  std::vector<dead_letter_entry> dead_letters_;
+  std::uint64_t counted_events_ = 0;
+  std::array<std::uint64_t, 2> late_events_{};
+};
+
+}  // namespace index_optimizer

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <array>
+#include <string>
+
+#include "filter_decoder/decode_reason.hpp"
+
+namespace index_optimizer {
+
+// The ingestion metrics of one stream. Labels are bounded by configuration (stream), by enums
+// (reason, window) or not used: never field names or namespace ids.
+struct stream_ingest_metrics {
+  prometheus::Counter* entries_read = nullptr;
+  prometheus::Counter* events_counted = nullptr;
+  std::array<prometheus::Counter*, k_all_decode_reasons.size()> dead_letters{};  // by reason
+  std::array<prometheus::Counter*, 2> late_events{};  // by window, k_all_windows order
+  prometheus::Counter* future_clamped = nullptr;
+  prometheus::Counter* vanished = nullptr;  // deleted from the stream before they were counted
+  prometheus::Counter* reclaimed = nullptr;
+  prometheus::Counter* stale_commits = nullptr;
+  prometheus::Counter* redis_errors = nullptr;
+  prometheus::Counter* reconnects = nullptr;
+  std::array<prometheus::Counter*, 2> swept_buckets{};  // by window
+  prometheus::Histogram* commit_seconds = nullptr;
+  prometheus::Histogram* commit_entries = nullptr;
+  prometheus::Gauge* lag = nullptr;
+  prometheus::Gauge* pending = nullptr;
+
+  prometheus::Counter& dead_letter(decode_reason reason) const {
+    return *dead_letters[static_cast<std::size_t>(reason)];
+  }
+};
+
+// Registers the ingestion metric families (once per registry) and hands out per-stream handles.
+class ingest_metrics {
+ public:
+  explicit ingest_metrics(prometheus::Registry& registry);
+  stream_ingest_metrics for_stream(const std::string& stream);
+
+ private:
+  prometheus::Family<prometheus::Counter>& entries_read_;
+  prometheus::Family<prometheus::Counter>& events_counted_;
+  prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Counter>& late_events_;
+  prometheus::Family<prometheus::Counter>& future_clamped_;
+  prometheus::Family<prometheus::Counter>& vanished_;
+  prometheus::Family<prometheus::Counter>& reclaimed_;
+  prometheus::Family<prometheus::Counter>& stale_commits_;
+  prometheus::Family<prometheus::Counter>& redis_errors_;
+  prometheus::Family<prometheus::Counter>& reconnects_;
+  prometheus::Family<prometheus::Counter>& swept_buckets_;
+  prometheus::Family<prometheus::Histogram>& commit_seconds_;
+  prometheus::Family<prometheus::Histogram>& commit_entries_;
+  prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Family<prometheus::Gauge>& pending_;
+};
+
+}  // namespace index_optimizer

@@ -1,0 +1,412 @@
+#include "ingest/stream_consumer.hpp"
+
+#include <algorithm>
+
+#include "ingest/commit_script.hpp"
+#include "logging/logger.hpp"
+#include "window_store/window_store.hpp"
+
+namespace index_optimizer {
+namespace {
+
+using std::chrono::milliseconds;
+
+decode_limits limits_from(const ingest_config& ingest) {
+  decode_limits limits;
+  limits.max_value_bytes = static_cast<std::size_t>(ingest.max_event_bytes);
+  limits.max_depth = static_cast<std::size_t>(ingest.max_filter_depth);
+  limits.max_conditions = static_cast<std::size_t>(ingest.max_conditions);
+  // The consumer compacts a sample itself for the few fields that need one (batch_aggregate).
+  limits.max_sample_bytes = 0;
+  return limits;
+}
+
+redis_error error_reply(std::string_view during, const redis_reply& reply) {
+  return redis_error{redis_errc::server, std::string(during) + ": " + describe(reply)};
+}
+
+std::string_view raw_filter_of(const stream_entry_view& entry) noexcept {
+  for (const auto& [name, value] : entry.fields) {
+    if (name == "filter" || name == "fields") return value;
+  }
+  return {};
+}
+
+// Ageing buckets out is checked a few times per (narrowest) bucket: often enough that totals
+// lag the window edge by a fraction of a bucket, rarely enough to cost nothing.
+milliseconds sweep_interval(const std::array<window_spec, 2>& windows) {
+  const auto narrowest = std::min(windows[0].bucket_ms, windows[1].bucket_ms);
+  return std::clamp(milliseconds(narrowest / 4), milliseconds(200), milliseconds(10000));
+}
+
+constexpr milliseconds k_group_sample_interval{5000};
+
+}  // namespace
+
+stream_consumer::stream_consumer(const config& cfg, std::string stream,
+                                 stream_ingest_metrics metrics, consumer_hooks hooks)
+    : cfg_(cfg),
+      stream_(std::move(stream)),
+      metrics_(metrics),
+      hooks_(std::move(hooks)),
+      target_{cfg.redis.key_prefix,
+              stream_,
+              dead_letter_stream_for(cfg.ingest, stream_),
+              cfg.ingest.group,
+              cfg.ingest.consumer_name,
+              cfg.ingest.dead_letter_max_length},
+      windows_(window_specs(cfg.window)),
+      decoder_(std::make_unique<event_decoder>(limits_from(cfg.ingest))),
+      resolver_(cfg.redis.key_prefix),
+      batch_(windows_) {}
+
+stream_consumer::~stream_consumer() = default;
+
+void stream_consumer::request_stop(clock::time_point deadline) {
+  stop_deadline_.store(deadline.time_since_epoch().count());
+  {
+    std::lock_guard lock(wait_mutex_);
+    stop_.store(true);
+  }
+  wait_.notify_all();
+}
+
+void stream_consumer::run() {
+  while (!stop_requested()) {
+    if (!connection_) {
+      if (auto connected = connect(); !connected) {
+        fail(connected.error());
+        wait_backoff();
+        continue;
+      }
+    }
+    if (auto stepped = step(); !stepped) {
+      fail(stepped.error());
+      wait_backoff();
+      continue;
+    }
+    backoff_.on_success();
+    if (hooks_.progress) hooks_.progress();
+  }
+  // Stopping: the batch in hand is committed (counted and acknowledged together) if the deadline
+  // allows; otherwise its entries stay pending and are counted after the restart.
+  const clock::time_point deadline{clock::duration(stop_deadline_.load())};
+  if (connection_ && !batch_.empty() && clock::now() < deadline) {
+    if (auto committed = commit(); !committed) {
+      log_warn(
+          "ingest: final commit failed; its entries stay pending and are counted after the "
+          "restart",
+          {{"stream", stream_}, {"error", committed.error().message}});
+    }
+  }
+  connection_.reset();
+  client_id_.store(0);
+}
+
+redis_result<void> stream_consumer::connect() {
+  const auto& redis = cfg_.redis;
+  // A blocking read waits up to ingest.block before the server answers: the socket timeout sits
+  // above it so only a dead server times out.
+  auto connected = redis_connection::connect(redis.endpoint, redis.connect_timeout,
+                                             redis.command_timeout + cfg_.ingest.block);
+  if (!connected) return connected.error();
+  auto& connection = *connected;
+  // Reading the stream from its start: events already in it when the group is first created are
+  // counted too (producers bound the stream with MAXLEN/MINID; late ones are only acknowledged).
+  auto created =
+      connection.command({"XGROUP", "CREATE", stream_, cfg_.ingest.group, "0", "MKSTREAM"});
+  if (!created) return created.error();
+  if (created->is_error() && !created->is_error_with_prefix("BUSYGROUP")) {
+    return error_reply("XGROUP CREATE", *created);
+  }
+  auto id = connection.command({"CLIENT", "ID"});
+  if (!id) return id.error();
+  client_id_.store(id->to_integer().value_or(0));
+  connection_.emplace(std::move(connection));
+  if (connected_once_) metrics_.reconnects->Increment();
+  connected_once_ = true;
+  // Whatever was in memory is gone (discard_batch); what it held is still pending for us.
+  recovering_ = true;
+  pending_cursor_ = "0";
+  reclaim_cursor_ = "0-0";
+  next_reclaim_ = clock::now();
+  log_info(
+      "ingest: consuming",
+      {{"stream", stream_}, {"group", cfg_.ingest.group}, {"consumer", cfg_.ingest.consumer_name}});
+  return {};
+}
+
+void stream_consumer::fail(const redis_error& error) {
+  metrics_.redis_errors->Increment();
+  log_warn("ingest: redis call failed; reconnecting",
+           {{"stream", stream_}, {"error", error.message}});
+  if (hooks_.failure) hooks_.failure(error.message);
+  connection_.reset();
+  client_id_.store(0);
+  discard_batch();
+}
+
+void stream_consumer::discard_batch() {
+  batch_.clear();
+  batch_future_clamped_ = 0;
+  batch_vanished_ = 0;
+}
+
+void stream_consumer::wait_backoff() {
+  const auto delay = backoff_.on_failure();
+  std::unique_lock lock(wait_mutex_);
+  wait_.wait_for(lock, delay, [this] { return stop_.load(); });
+}
+
+bool stream_consumer::commit_due(clock::time_point now) const noexcept {
+  if (batch_.empty()) return false;
+  return batch_.entries() >= static_cast<std::size_t>(cfg_.ingest.commit_max_events) ||
+         now - batch_started_ >= cfg_.ingest.commit_interval;
+}
+
+redis_result<void> stream_consumer::step() {
+  if (recovering_) {
+    if (auto read = read_own_pending(); !read) return read;
+  } else {
+    if (clock::now() >= next_reclaim_) {
+      if (auto reclaimed = reclaim(); !reclaimed) return reclaimed;
+    }
+    if (!commit_due(clock::now()) && !stop_requested()) {
+      if (auto read = read_new(); !read) return read;
+    }
+  }
+  auto now = clock::now();
+  if (commit_due(now)) {
+    if (auto committed = commit(); !committed) return committed;
+  }
+  now = clock::now();
+  if (now >= next_sweep_) {
+    if (auto swept = sweep(); !swept) return swept;
+    next_sweep_ = now + sweep_interval(windows_);
+  }
+  if (now >= next_group_sample_) {
+    if (auto sampled = sample_group_state(); !sampled) return sampled;
+    next_group_sample_ = now + k_group_sample_interval;
+  }
+  return {};
+}
+
+redis_result<void> stream_consumer::read_own_pending() {
+  const std::string count = std::to_string(cfg_.ingest.batch_size);
+  auto reply =
+      connection_->command({"XREADGROUP", "GROUP", cfg_.ingest.group, cfg_.ingest.consumer_name,
+                            "COUNT", count, "STREAMS", stream_, pending_cursor_});
+  if (!reply) return reply.error();
+  if (reply->is_error()) return error_reply("XREADGROUP of own pending entries", *reply);
+  if (!parse_xreadgroup_reply(*reply, entries_)) {
+    return error_reply("unexpected XREADGROUP reply", *reply);
+  }
+  if (entries_.empty()) {
+    recovering_ = false;  // caught up: from now on, new entries
+    return {};
+  }
+  pending_cursor_ = std::string(entries_.back().id);
+  return process(entries_);
+}
+
+redis_result<void> stream_consumer::read_new() {
+  // Never block past the moment the batch in hand is due: commit_interval bounds how long counted
+  // events wait.
+  auto block = std::chrono::duration_cast<milliseconds>(cfg_.ingest.block);
+  if (!batch_.empty()) {
+    const auto left = std::chrono::duration_cast<milliseconds>(
+        batch_started_ + cfg_.ingest.commit_interval - clock::now());
+    block = std::clamp(left, milliseconds(1), block);
+  }
+  const std::string count = std::to_string(cfg_.ingest.batch_size);
+  const std::string block_ms = std::to_string(block.count());
+  auto reply =
+      connection_->command({"XREADGROUP", "GROUP", cfg_.ingest.group, cfg_.ingest.consumer_name,
+                            "COUNT", count, "BLOCK", block_ms, "STREAMS", stream_, ">"});
+  if (!reply) return reply.error();
+  if (reply->is_error()) return error_reply("XREADGROUP", *reply);
+  if (!parse_xreadgroup_reply(*reply, entries_)) {
+    return error_reply("unexpected XREADGROUP reply", *reply);
+  }
+  return process(entries_);
+}
+
+redis_result<void> stream_consumer::reclaim() {
+  const std::string idle =
+      std::to_string(std::chrono::duration_cast<milliseconds>(cfg_.ingest.reclaim_idle).count());
+  const std::string count = std::to_string(cfg_.ingest.batch_size);
+  auto reply =
+      connection_->command({"XAUTOCLAIM", stream_, cfg_.ingest.group, cfg_.ingest.consumer_name,
+                            idle, reclaim_cursor_, "COUNT", count});
+  if (!reply) return reply.error();
+  if (reply->is_error()) return error_reply("XAUTOCLAIM", *reply);
+  autoclaim_page page;
+  if (!parse_xautoclaim_reply(*reply, page))
+    return error_reply("unexpected XAUTOCLAIM reply", *reply);
+  reclaim_cursor_ = page.next_cursor;
+  // A full scan of the pending list ends with cursor 0-0; the next starts half a reclaim_idle
+  // later, so an abandoned entry waits at most 1.5 x reclaim_idle.
+  if (reclaim_cursor_ == "0-0") {
+    next_reclaim_ =
+        clock::now() +
+        std::max(milliseconds(500),
+                 std::chrono::duration_cast<milliseconds>(cfg_.ingest.reclaim_idle) / 2);
+  }
+  // An entry we already hold (ours, idle that long only if commits kept failing) is not added
+  // twice.
+  std::erase_if(page.entries, [&](const auto& entry) { return batch_.holds_entry(entry.id); });
+  if (page.entries.empty()) return {};
+  metrics_.reclaimed->Increment(static_cast<double>(page.entries.size()));
+  log_info("ingest: reclaimed idle entries from another consumer",
+           {{"stream", stream_}, {"entries", page.entries.size()}});
+  return process(page.entries);
+}
+
+redis_result<void> stream_consumer::process(const std::vector<stream_entry_view>& entries) {
+  if (entries.empty()) return {};
+  metrics_.entries_read->Increment(static_cast<double>(entries.size()));
+  if (batch_.empty()) batch_started_ = clock::now();
+  const std::int64_t now_ms = unix_now_ms();
+  for (const auto& entry : entries) {
+    if (auto processed = process_entry(entry, now_ms); !processed) return processed;
+  }
+  return {};
+}
+
+redis_result<void> stream_consumer::process_entry(const stream_entry_view& entry,
+                                                  std::int64_t now_ms) {
+  batch_.add_entry(entry.id, entry.parsed_id);
+  if (entry.deleted) {
+    ++batch_vanished_;
+    return {};
+  }
+  if (const auto bytes = entry_bytes(entry); bytes > cfg_.ingest.max_event_bytes) {
+    dead_letter(entry, decode_reason::too_large,
+                "the entry is " + std::to_string(bytes) +
+                    " bytes, more than ingest.max_event_bytes (" +
+                    std::to_string(cfg_.ingest.max_event_bytes) + "); send a smaller filter");
+    return {};
+  }
+  const auto entry_ms = static_cast<std::int64_t>(entry.parsed_id.ms);
+  if (auto failure = decoder_->decode(entry.fields, entry_ms, event_)) {
+    dead_letter(entry, failure->reason, std::move(failure->message));
+    return {};
+  }
+  auto resolved = resolver_.resolve(*connection_, event_.namespace_ref);
+  if (!resolved) return resolved.error();
+  const std::string* namespace_id = *resolved;
+  if (namespace_id == nullptr) {
+    dead_letter(entry, decode_reason::unknown_namespace,
+                "no namespace has the id or name \"" + event_.namespace_ref +
+                    "\"; create it, or send an existing namespace's id or name");
+    return {};
+  }
+  std::int64_t ts = event_.ts_ms;
+  const auto skew = std::chrono::duration_cast<milliseconds>(cfg_.ingest.future_skew).count();
+  if (ts > now_ms + skew) {
+    // A producer clock running ahead would otherwise park counts in buckets that only enter
+    // the window later; the event is counted as happening now.
+    ts = now_ms;
+    ++batch_future_clamped_;
+  }
+  const std::string_view ns = *namespace_id;
+  const auto steady_now = clock::now();
+  batch_.add_event(ns, event_, ts, now_ms, raw_filter_of(entry),
+                   [&](std::string_view ns_id, std::string_view path) {
+                     return samples_.wants(ns_id, path, steady_now);
+                   });
+  return {};
+}
+
+void stream_consumer::dead_letter(const stream_entry_view& entry, decode_reason reason,
+                                  std::string message) {
+  dead_letter_entry dead;
+  dead.id = std::string(entry.id);
+  dead.reason = reason;
+  dead.message = std::move(message);
+  dead.fields.reserve(std::min(entry.fields.size(), k_dead_letter_max_fields));
+  for (const auto& [name, value] : entry.fields) {
+    if (dead.fields.size() == k_dead_letter_max_fields) break;
+    dead.fields.emplace_back(name, value);
+  }
+  batch_.add_dead_letter(std::move(dead));
+}
+
+redis_result<void> stream_consumer::commit() {
+  if (batch_.empty()) return {};
+  const auto started = clock::now();
+  const auto request = batch_.encode(target_);
+  log_debug("ingest: committing", {{"stream", stream_},
+                                   {"entries", batch_.entries()},
+                                   {"keys", request.keys.size()},
+                                   {"args", request.args.size()}});
+  auto outcome = commit_batch(*connection_, request);
+  if (!outcome) return outcome.error();
+  if (!outcome->applied) {
+    metrics_.stale_commits->Increment();
+    log_warn(
+        "ingest: another consumer reclaimed an entry of the batch; nothing was applied, "
+        "re-reading this consumer's pending entries",
+        {{"stream", stream_}, {"entry", outcome->stale_id}});
+    discard_batch();
+    recovering_ = true;
+    pending_cursor_ = "0";
+    return {};
+  }
+  const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+  metrics_.commit_seconds->Observe(seconds);
+  metrics_.commit_entries->Observe(static_cast<double>(batch_.entries()));
+  metrics_.events_counted->Increment(static_cast<double>(batch_.counted_events()));
+  for (const auto& dead : batch_.dead_letters())
+    metrics_.dead_letter(dead.reason).Increment();
+  for (std::size_t w = 0; w < 2; ++w) {
+    const auto late = batch_.late_events()[w] + outcome->late_events[w];
+    if (late > 0) metrics_.late_events[w]->Increment(static_cast<double>(late));
+  }
+  if (batch_future_clamped_ > 0) {
+    metrics_.future_clamped->Increment(static_cast<double>(batch_future_clamped_));
+  }
+  if (batch_vanished_ > 0) metrics_.vanished->Increment(static_cast<double>(batch_vanished_));
+  const auto now = clock::now();
+  for (const auto& [ns, path] : batch_.samples())
+    samples_.record(ns, path, now);
+  discard_batch();
+  return {};
+}
+
+redis_result<void> stream_consumer::sweep() {
+  for (const auto& window : windows_) {
+    auto swept = sweep_window(*connection_, cfg_.redis.key_prefix, stream_, window);
+    if (!swept) return swept.error();
+    if (*swept > 0) {
+      metrics_.swept_buckets[static_cast<std::size_t>(window.kind)]->Increment(
+          static_cast<double>(*swept));
+    }
+  }
+  return {};
+}
+
+redis_result<void> stream_consumer::sample_group_state() {
+  auto reply = connection_->command({"XINFO", "GROUPS", stream_});
+  if (!reply) return reply.error();
+  if (!reply->is_array()) return {};  // the stream vanished: the next read recreates it
+  for (const auto& group : reply->as_array()) {
+    if (!group.is_array()) continue;
+    const auto& kv = group.as_array();
+    std::optional<std::string> name;
+    std::optional<long long> pending;
+    std::optional<long long> lag;
+    for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {
+      const auto key = kv[i].to_optional_string();
+      if (key == "name") name = kv[i + 1].to_optional_string();
+      if (key == "pending") pending = kv[i + 1].to_integer();
+      if (key == "lag") lag = kv[i + 1].to_integer();  // nil when Redis cannot tell
+    }
+    if (name != cfg_.ingest.group) continue;
+    if (pending) metrics_.pending->Set(static_cast<double>(*pending));
+    if (lag) metrics_.lag->Set(static_cast<double>(*lag));
+  }
+  return {};
+}
+
+}  // namespace index_optimizer

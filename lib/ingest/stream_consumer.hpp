@@ -1,0 +1,115 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "filter_decoder/event_decoder.hpp"
+#include "ingest/batch_aggregate.hpp"
+#include "ingest/ingest_metrics.hpp"
+#include "ingest/namespace_resolver.hpp"
+#include "ingest/sample_tracker.hpp"
+#include "ingest/stream_entries.hpp"
+#include "redis/reconnect_backoff.hpp"
+#include "redis/redis_connection.hpp"
+
+namespace index_optimizer {
+
+// What a consumer tells its owner about its health.
+struct consumer_hooks {
+  std::function<void()> progress;                   // a loop iteration went through
+  std::function<void(const std::string&)> failure;  // an iteration failed, with the reason
+};
+
+// The consumer of one stream: one thread, one blocking hiredis connection, one event_decoder.
+// Loop: read (own pending entries after a (re)connect or a lost commit, else reclaimed idle
+// entries and new ones), decode, resolve the namespace, pre-aggregate; every
+// ingest.commit_interval or ingest.commit_max_events commit the batch in one atomic script
+// (ingest/commit_script.hpp); between reads age out expired window buckets and sample the
+// group's lag. Redis failures drop the connection and the in-memory batch (its entries stay
+// pending, so they are re-read from the consumer's own pending list after reconnecting, with
+// backoff) — never counted twice, never lost.
+class stream_consumer {
+ public:
+  stream_consumer(const config& cfg, std::string stream, stream_ingest_metrics metrics,
+                  consumer_hooks hooks);
+  stream_consumer(const stream_consumer&) = delete;
+  stream_consumer& operator=(const stream_consumer&) = delete;
+  ~stream_consumer();
+
+  // Runs until request_stop(), then commits the batch in hand if the deadline allows. Call on
+  // the consumer's own thread.
+  void run();
+
+  // Thread-safe. The loop notices at its next step: at once while waiting out a backoff, within
+  // ingest.block while blocked in XREADGROUP unless the owner unblocks it (CLIENT UNBLOCK with
+  // client_id()).
+  void request_stop(std::chrono::steady_clock::time_point deadline);
+  // The Redis CLIENT ID of the current connection, 0 when there is none. Thread-safe.
+  long long client_id() const noexcept { return client_id_.load(); }
+  const std::string& stream() const noexcept { return stream_; }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  bool stop_requested() const noexcept { return stop_.load(); }
+  redis_result<void> connect();
+  redis_result<void> step();
+  redis_result<void> read_own_pending();
+  redis_result<void> read_new();
+  redis_result<void> reclaim();
+  redis_result<void> process(const std::vector<stream_entry_view>& entries);
+  redis_result<void> process_entry(const stream_entry_view& entry, std::int64_t now_ms);
+  void dead_letter(const stream_entry_view& entry, decode_reason reason, std::string message);
+  redis_result<void> commit();
+  redis_result<void> sweep();
+  redis_result<void> sample_group_state();
+  bool commit_due(clock::time_point now) const noexcept;
+  void fail(const redis_error& error);
+  void discard_batch();
+  void wait_backoff();
+
+  const config& cfg_;
+  const std::string stream_;
+  stream_ingest_metrics metrics_;
+  consumer_hooks hooks_;
+  commit_target target_;
+  std::array<window_spec, 2> windows_;
+
+  std::optional<redis_connection> connection_;
+  std::unique_ptr<event_decoder> decoder_;
+  decoded_event event_;
+  namespace_resolver resolver_;
+  sample_tracker samples_;
+  batch_aggregate batch_;
+  std::vector<stream_entry_view> entries_;
+  reconnect_backoff backoff_;
+  bool connected_once_ = false;
+
+  // Reading one's own pending entries (from `pending_cursor_`) before new ones: after every
+  // (re)connect and after a commit that lost an entry to another consumer.
+  bool recovering_ = true;
+  std::string pending_cursor_ = "0";
+  std::string reclaim_cursor_ = "0-0";
+  clock::time_point batch_started_{};
+  clock::time_point next_reclaim_{};
+  clock::time_point next_sweep_{};
+  clock::time_point next_group_sample_{};
+  // Counted only once the batch they belong to commits, like everything else of a batch.
+  std::uint64_t batch_future_clamped_ = 0;
+  std::uint64_t batch_vanished_ = 0;
+
+  std::atomic<bool> stop_{false};
+  std::atomic<clock::rep> stop_deadline_{0};
+  std::atomic<long long> client_id_{0};
+  std::mutex wait_mutex_;
+  std::condition_variable wait_;
+};
+
+}  // namespace index_optimizer

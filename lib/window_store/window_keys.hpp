@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "window_store/window_spec.hpp"
+
+namespace index_optimizer {
+
+// The Redis Cluster hash tag of a stream, braces included: the stream's own tag when its name has
+// one ("io:{events}" -> "{events}"), else the whole name ("events" -> "{events}", which hashes
+// like the bare name). The window keys of a stream carry this tag, so one commit touches a single
+// slot. docs/redis-keys.md ("Window counts") is the layout.
+std::string hash_tag_of(std::string_view stream);
+
+// Names of the window keys for one stream and one window: `<prefix><tag>:win:<d|a>:...`.
+class window_keys {
+ public:
+  window_keys(std::string_view key_prefix, std::string_view stream, window_kind kind);
+
+  // Hash: the namespace's running totals over the window.
+  std::string totals(std::string_view namespace_id) const;
+  // Hash: the namespace's counts in the bucket starting at `start_ms`.
+  std::string bucket(std::string_view namespace_id, std::int64_t start_ms) const;
+  std::string bucket(std::string_view namespace_id, std::string_view start) const;
+  // Sorted set: the namespace's bucket starts (member and score), so deleting a namespace finds
+  // its buckets without scanning everyone's.
+  std::string namespace_buckets(std::string_view namespace_id) const;
+  // Sorted set: every bucket of the window, member "<start>:<namespace_id>" scored by start, so
+  // the sweeper finds the oldest first.
+  std::string due() const;
+
+  const std::string& base() const noexcept { return base_; }
+
+ private:
+  std::string base_;  // "<prefix><tag>:win:d:"
+};
+
+// A member of window_keys::due().
+struct due_member {
+  std::string start;  // decimal unix ms, exactly as stored
+  std::int64_t start_ms = 0;
+  std::string namespace_id;
+
+  bool operator==(const due_member&) const = default;
+};
+
+std::string format_due_member(std::int64_t start_ms, std::string_view namespace_id);
+std::optional<due_member> parse_due_member(std::string_view member);
+
+}  // namespace index_optimizer

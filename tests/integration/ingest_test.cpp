@@ -1,0 +1,607 @@
+// Ingestion against a real redis-server: exact counts across namespaces, fields, consumers,
+// crashes and Redis restarts; dead letters; window ageing; the read and delete API.
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "filter_decoder/decode_reason.hpp"
+#include "ingest/batch_aggregate.hpp"
+#include "ingest/commit_script.hpp"
+#include "ingest/ingest_service.hpp"
+#include "support/filter_events.hpp"
+#include "support/process.hpp"
+#include "support/redis_server.hpp"
+#include "support/wait.hpp"
+#include "window_store/window_keys.hpp"
+#include "window_store/window_store.hpp"
+
+namespace index_optimizer::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string k_stream = "io:{events}";
+const std::string k_dead_letters = "io:{events}:dead-letter";
+
+const std::vector<test_namespace> k_namespaces = {{"ns_alpha0000001", "alpha"},
+                                                  {"ns_bravo0000002", "bravo"},
+                                                  {"ns_charlie00003", "charlie"},
+                                                  {"ns_delta0000004", "delta"},
+                                                  {"ns_echo00000005", "echo"}};
+
+config test_config(const redis_server& redis, const std::string& consumer = "consumer-1") {
+  config cfg;
+  cfg.redis.url = redis.url();
+  cfg.redis.endpoint = redis.endpoint();
+  cfg.ingest.streams = {k_stream};
+  cfg.ingest.consumer_name = consumer;
+  cfg.ingest.block = 100ms;
+  cfg.ingest.commit_interval = 50ms;
+  cfg.ingest.reclaim_idle = 1s;
+  cfg.shutdown.drain_timeout = 5s;
+  return cfg;
+}
+
+double metric_sum(prometheus::Registry& registry, const std::string& name,
+                  const std::map<std::string, std::string>& labels = {}) {
+  double sum = 0;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      bool match = true;
+      for (const auto& [key, value] : labels) {
+        bool found = false;
+        for (const auto& label : metric.label) {
+          if (label.name == key && label.value == value) found = true;
+        }
+        match = match && found;
+      }
+      if (!match) continue;
+      sum += metric.counter.value + metric.gauge.value;
+    }
+  }
+  return sum;
+}
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& ns : k_namespaces)
+      register_namespace(connection_, "io:", ns);
+  }
+
+  bool drained(const std::string& group = "index-optimizer") {
+    return read_group_state(connection_, k_stream, group).drained();
+  }
+
+  void await_drained(std::chrono::milliseconds deadline = 60s) {
+    ASSERT_TRUE(wait_until([&] { return drained(); }, deadline))
+        << "pending "
+        << read_group_state(connection_, k_stream, "index-optimizer").pending.value_or(-1)
+        << ", lag " << read_group_state(connection_, k_stream, "index-optimizer").lag.value_or(-1);
+  }
+
+  // Every namespace's window equals the reference: event totals, the set of fields, each field's
+  // count, type votes and kind counts.
+  void expect_windows_equal(const config& cfg, const event_reference& reference) {
+    for (const auto kind : k_all_windows) {
+      for (const auto& ns : k_namespaces) {
+        auto stats = read_namespace_window(connection_, cfg, ns.id, kind);
+        ASSERT_TRUE(stats) << stats.error().message;
+        const auto events = reference.events.find(ns.id);
+        EXPECT_EQ(stats->events, events == reference.events.end() ? 0 : events->second)
+            << ns.id << " " << to_string(kind);
+        const auto fields = reference.fields.find(ns.id);
+        const std::size_t expected_fields =
+            fields == reference.fields.end() ? 0 : fields->second.size();
+        EXPECT_EQ(stats->fields.size(), expected_fields) << ns.id;
+        if (fields == reference.fields.end()) continue;
+        for (const auto& [path, expected] : fields->second) {
+          const auto* field = stats->find(path);
+          ASSERT_NE(field, nullptr) << ns.id << " " << path;
+          EXPECT_EQ(field->count, expected.count) << ns.id << " " << path;
+          EXPECT_EQ(field->type_votes, expected.type_votes) << ns.id << " " << path;
+          EXPECT_EQ(field->kind_counts, expected.kind_counts) << ns.id << " " << path;
+        }
+      }
+    }
+  }
+
+  std::vector<entry_fields> generate(std::size_t n, event_reference& reference,
+                                     std::uint64_t seed = 1, std::size_t field_count = 30) {
+    filter_event_generator generator(seed, k_namespaces, field_count);
+    std::vector<entry_fields> events;
+    events.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      events.push_back(generator.next(reference));
+    return events;
+  }
+
+  std::vector<std::string> keys_matching(const std::string& pattern) {
+    std::vector<std::string> out;
+    auto reply = connection_.command({"KEYS", pattern});
+    if (reply && reply->is_array()) {
+      for (const auto& key : reply->as_array())
+        out.push_back(key.as_string());
+    }
+    return out;
+  }
+
+  redis_server redis_{redis_server::options{.append_only = true}};
+  redis_connection connection_ = connect_or_throw(redis_.endpoint());
+};
+
+TEST_F(IngestTest, CountsEveryEventOnceAcrossNamespacesAndFields) {
+  event_reference reference;
+  const auto events = generate(3000, reference);
+  add_events(connection_, k_stream, events);
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  await_drained();
+  expect_windows_equal(cfg, reference);
+  EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_events_counted_total"), 3000);
+  EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_entries_read_total"), 3000);
+  EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_dead_letters_total"), 0);
+  EXPECT_TRUE(service.stop(5s));
+}
+
+TEST_F(IngestTest, ReadResultsCarryTypesKindsLatencySeenTimesAndASample) {
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  const std::int64_t before = unix_now_ms();
+  add_events(connection_, k_stream,
+             {{{"namespace", "alpha"},
+               {"latency_ms", "10"},
+               {"filter", R"({"must": [{"key": "price", "range": {"gte": 1, "lte": 5}}]})"}},
+              {{"namespace", "ns_alpha0000001"},
+               {"latency_ms", "30"},
+               {"filter", R"({"AND": [{"field": "price", "operator": "eq", "value": 2}]})"}},
+              {{"namespace", "alpha"},
+               {"filter", R"({"must": [{"key": "price", "range": {"gt": 1.5}}]})"}},
+              {{"namespace", "alpha"}, {"filter", "{}"}}});
+  await_drained();
+  auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, 4u);
+  ASSERT_EQ(stats->fields.size(), 1u);
+  const auto& price = stats->fields.front();
+  EXPECT_EQ(price.path, "price");
+  EXPECT_EQ(price.count, 3u);
+  EXPECT_EQ(price.votes(index_type::integer), 2u);
+  EXPECT_EQ(price.votes(index_type::float_), 1u);
+  EXPECT_EQ(price.majority_type(), index_type::integer);
+  EXPECT_EQ(price.kinds(), bit(condition_kind::range) | bit(condition_kind::match));
+  EXPECT_EQ(price.latency_count, 2u);
+  ASSERT_TRUE(price.latency_avg_ms());
+  EXPECT_DOUBLE_EQ(*price.latency_avg_ms(), 20.0);
+  ASSERT_TRUE(price.latency_p95_ms());
+  EXPECT_GT(*price.latency_p95_ms(), 20.0);
+  EXPECT_LE(*price.latency_p95_ms(), 30.0);
+  EXPECT_GE(price.first_seen_ms, before);
+  EXPECT_GE(price.last_seen_ms, price.first_seen_ms);
+  EXPECT_LE(price.last_seen_ms, unix_now_ms());
+  EXPECT_EQ(price.sample_filter, R"({"must":[{"key":"price","range":{"gte":1,"lte":5}}]})");
+  EXPECT_TRUE(service.stop(5s));
+}
+
+TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
+  event_reference reference;
+  const auto events = generate(6000, reference, 7);
+  prometheus::Registry registry_a;
+  prometheus::Registry registry_b;
+  ingest_service a(test_config(redis_, "consumer-a"), registry_a);
+  ingest_service b(test_config(redis_, "consumer-b"), registry_b);
+  a.start();
+  b.start();
+  // Added while both read, in slices, so both get a share.
+  for (std::size_t at = 0; at < events.size(); at += 500) {
+    add_events(connection_, k_stream,
+               std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
+                                         events.begin() + static_cast<std::ptrdiff_t>(at + 500)));
+  }
+  await_drained();
+  expect_windows_equal(test_config(redis_), reference);
+  const double counted_a = metric_sum(registry_a, "index_optimizer_ingest_events_counted_total");
+  const double counted_b = metric_sum(registry_b, "index_optimizer_ingest_events_counted_total");
+  EXPECT_EQ(counted_a + counted_b, 6000);
+  EXPECT_GT(counted_a, 0);
+  EXPECT_GT(counted_b, 0);
+}
+
+// A consumer that holds its batch past reclaim_idle (a stall: GC pause, overloaded host) loses
+// the entries to another consumer; its commit then applies nothing and the events are counted
+// once, by the consumer that reclaimed them.
+TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclaimedThem) {
+  auto stalled_cfg = test_config(redis_, "stalled");
+  stalled_cfg.ingest.commit_interval = 3s;  // longer than reclaim_idle: what a stall looks like
+  prometheus::Registry stalled_registry;
+  ingest_service stalled(stalled_cfg, stalled_registry);
+  stalled.start();
+  event_reference reference;
+  add_events(connection_, k_stream, generate(1000, reference, 17));
+  ASSERT_TRUE(wait_until([&] {
+    const auto state = read_group_state(connection_, k_stream, "index-optimizer");
+    return state.pending == 1000 && state.lag == 0;
+  }));
+  prometheus::Registry healthy_registry;
+  ingest_service healthy(test_config(redis_, "healthy"), healthy_registry);
+  healthy.start();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return metric_sum(stalled_registry, "index_optimizer_ingest_stale_commits_total") > 0;
+      },
+      20s));
+  await_drained();
+  expect_windows_equal(test_config(redis_), reference);
+  EXPECT_GT(metric_sum(healthy_registry, "index_optimizer_ingest_reclaimed_entries_total"), 0);
+  EXPECT_EQ(metric_sum(stalled_registry, "index_optimizer_ingest_events_counted_total") +
+                metric_sum(healthy_registry, "index_optimizer_ingest_events_counted_total"),
+            1000);
+}
+
+// The commit script on its own: a batch holding an entry another consumer has reclaimed applies
+// nothing at all; its new owner's commit applies.
+TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
+  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(3, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  auto read = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(read);
+  std::vector<stream_entry_view> entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  ASSERT_EQ(entries.size(), 3u);
+
+  const config cfg = test_config(redis_);
+  auto batch_of = [&](const std::vector<stream_entry_view>& of) {
+    batch_aggregate batch(window_specs(cfg.window));
+    for (const auto& entry : of) {
+      batch.add_entry(entry.id, entry.parsed_id);
+      decoded_event event;
+      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+    }
+    batch.add_dead_letter({std::string(of.front().id), decode_reason::invalid_json, "x", {}});
+    return batch;
+  };
+  auto target = [&](const std::string& consumer) {
+    return commit_target{"io:", k_stream, k_dead_letters, "g", consumer, 0};
+  };
+
+  // Consumer b reclaims the middle entry (as XAUTOCLAIM would after reclaim_idle).
+  ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "b", "0", std::string(entries[1].id)}));
+  auto stale = commit_batch(connection_, batch_of(entries).encode(target("a")));
+  ASSERT_TRUE(stale) << stale.error().message;
+  EXPECT_FALSE(stale->applied);
+  EXPECT_EQ(stale->stale_id, entries[1].id);
+  EXPECT_TRUE(keys_matching("io:*win*").empty()) << "a stale commit must write nothing";
+  EXPECT_EQ(redis_.cli({"XLEN", k_dead_letters}), "0");
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 3);
+
+  // Each owner commits what it owns: every entry counted once.
+  auto mine = commit_batch(connection_, batch_of({entries[0], entries[2]}).encode(target("a")));
+  ASSERT_TRUE(mine && mine->applied);
+  EXPECT_EQ(mine->acked, 2);
+  auto theirs = commit_batch(connection_, batch_of({entries[1]}).encode(target("b")));
+  ASSERT_TRUE(theirs && theirs->applied);
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 0);
+  auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  ASSERT_TRUE(stats);
+  ASSERT_NE(stats->find("color"), nullptr);
+  EXPECT_EQ(stats->find("color")->count, 3u);
+
+  // Committing acknowledged entries again is stale too: a commit never counts an entry twice.
+  auto again = commit_batch(connection_, batch_of({entries[0]}).encode(target("a")));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->applied);
+  stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  EXPECT_EQ(stats->find("color")->count, 3u);
+}
+
+TEST_F(IngestTest, DeadLettersEveryKindOfBadEntryWithItsReasonAndCountsTheGoodOnes) {
+  const std::string good_filter = R"({"must": [{"key": "color", "match": {"value": "red"}}]})";
+  std::string deep = "1";
+  for (int i = 0; i < 40; ++i)
+    deep = "[" + deep + "]";
+  std::string many = R"({"must": [)";
+  for (int i = 0; i < 1001; ++i)
+    many += std::string(i == 0 ? "" : ",") + R"({"key": "k", "match": {"value": 1}})";
+  many += "]}";
+  const std::vector<std::pair<decode_reason, entry_fields>> bad = {
+      {decode_reason::missing_namespace, {{"filter", good_filter}}},
+      {decode_reason::invalid_namespace, {{"namespace", "bad\nname"}, {"filter", good_filter}}},
+      {decode_reason::unknown_namespace, {{"namespace", "nobody"}, {"filter", good_filter}}},
+      {decode_reason::duplicate_entry_field,
+       {{"namespace", "alpha"}, {"filter", good_filter}, {"filter", good_filter}}},
+      {decode_reason::missing_filter, {{"namespace", "alpha"}}},
+      {decode_reason::both_filter_and_fields,
+       {{"namespace", "alpha"}, {"filter", good_filter}, {"fields", "[\"a\"]"}}},
+      {decode_reason::invalid_timestamp,
+       {{"namespace", "alpha"}, {"ts", "yesterday"}, {"filter", good_filter}}},
+      {decode_reason::invalid_latency,
+       {{"namespace", "alpha"}, {"latency_ms", "-1"}, {"filter", good_filter}}},
+      {decode_reason::too_large,
+       {{"namespace", "alpha"}, {"filter", good_filter}, {"padding", std::string(70000, 'x')}}},
+      {decode_reason::too_deep, {{"namespace", "alpha"}, {"filter", R"({"must": )" + deep + "}"}}},
+      {decode_reason::invalid_json, {{"namespace", "alpha"}, {"filter", "{not json"}}},
+      {decode_reason::unrecognised_filter, {{"namespace", "alpha"}, {"filter", "[1, 2]"}}},
+      {decode_reason::invalid_filter,
+       {{"namespace", "alpha"}, {"filter", R"({"must": [{"key": "a", "match": {"nope": 1}}]})"}}},
+      {decode_reason::too_many_conditions, {{"namespace", "alpha"}, {"filter", many}}},
+      {decode_reason::invalid_field, {{"namespace", "alpha"}, {"fields", "[\"\"]"}}},
+  };
+  std::vector<entry_fields> entries;
+  for (const auto& [reason, fields] : bad) {
+    entries.push_back({{"namespace", "bravo"}, {"filter", good_filter}});
+    entries.push_back(fields);
+  }
+  entries.push_back({{"namespace", "bravo"}, {"filter", good_filter}});
+  add_events(connection_, k_stream, entries);
+  ASSERT_EQ(k_all_decode_reasons.size(), bad.size()) << "every reason has a case here";
+
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  await_drained();
+
+  auto stats = read_namespace_window(connection_, cfg, "ns_bravo0000002", window_kind::decision);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->events, bad.size() + 1);
+  ASSERT_NE(stats->find("color"), nullptr);
+  EXPECT_EQ(stats->find("color")->count, bad.size() + 1);
+  stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  EXPECT_EQ(stats->events, 0u);
+
+  auto dead = connection_.command({"XRANGE", k_dead_letters, "-", "+"});
+  ASSERT_TRUE(dead && dead->is_array());
+  // XRANGE's entries in XREADGROUP's shape; the views point into `wrapped`.
+  const auto wrapped =
+      redis_reply::array({redis_reply::array({redis_reply::string(k_dead_letters), *dead})});
+  std::vector<stream_entry_view> dead_entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(wrapped, dead_entries));
+  ASSERT_EQ(dead_entries.size(), bad.size());
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    const auto& fields = dead_entries[i].fields;
+    ASSERT_GE(fields.size(), 5u);
+    EXPECT_EQ(fields[0].first, "reason");
+    EXPECT_EQ(fields[0].second, to_string(bad[i].first)) << "entry " << i;
+    EXPECT_EQ(fields[1].first, "message");
+    EXPECT_FALSE(fields[1].second.empty());
+    EXPECT_EQ(fields[2], (entry_field{"source_stream", k_stream}));
+    EXPECT_EQ(fields[3].first, "source_id");
+    EXPECT_EQ(fields[4], (entry_field{"source_fields", std::to_string(bad[i].second.size())}));
+    ASSERT_EQ(fields.size(), 5 + bad[i].second.size());
+    for (std::size_t f = 0; f < bad[i].second.size(); ++f) {
+      EXPECT_EQ(fields[5 + f].first, bad[i].second[f].first);
+      EXPECT_EQ(fields[5 + f].second, bad[i].second[f].second);
+    }
+    EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_dead_letters_total",
+                         {{"reason", std::string(to_string(bad[i].first))}}),
+              1)
+        << to_string(bad[i].first);
+  }
+}
+
+TEST_F(IngestTest, RecognisesANamespaceWithinASecondOfItsCreation) {
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  const entry_fields event = {{"namespace", "newcomer"}, {"fields", R"(["a"])"}};
+  add_events(connection_, k_stream, {event});
+  ASSERT_TRUE(wait_until([&] { return redis_.cli({"XLEN", k_dead_letters}) == "1"; }));
+
+  register_namespace(connection_, "io:", {"ns_newcomer0001", "newcomer"});
+  const auto created = std::chrono::steady_clock::now();
+  auto counted = [&] {
+    auto stats = read_namespace_window(connection_, cfg, "ns_newcomer0001", window_kind::decision);
+    return stats && stats->events > 0;
+  };
+  ASSERT_TRUE(wait_until(
+      [&] {
+        add_events(connection_, k_stream, {event});
+        return counted();
+      },
+      10s, 50ms));
+  // The cached miss lasts at most a second; the rest is a commit interval and the polling.
+  EXPECT_LT(std::chrono::steady_clock::now() - created, 1500ms);
+}
+
+TEST_F(IngestTest, LateEventsAreAcknowledgedAndFutureOnesCountedNow) {
+  const auto cfg = test_config(redis_);
+  const std::int64_t now = unix_now_ms();
+  const std::int64_t day = 24 * 3600 * 1000;
+  add_events(
+      connection_, k_stream,
+      {{{"namespace", "alpha"}, {"ts", std::to_string(now - 10 * day)}, {"fields", R"(["old"])"}},
+       {{"namespace", "alpha"}, {"ts", std::to_string(now - 2 * day)}, {"fields", R"(["recent"])"}},
+       {{"namespace", "alpha"}, {"ts", std::to_string(now + day)}, {"fields", R"(["ahead"])"}}});
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  await_drained();
+  auto decision = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  auto analytics =
+      read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::analytics);
+  ASSERT_TRUE(decision && analytics);
+  EXPECT_EQ(decision->events, 1u);
+  EXPECT_EQ(decision->find("old"), nullptr);
+  EXPECT_EQ(decision->find("recent"), nullptr);
+  ASSERT_NE(decision->find("ahead"), nullptr);
+  // Clamped to the time it was read, not a day ahead.
+  EXPECT_LE(decision->find("ahead")->last_seen_ms, unix_now_ms());
+  EXPECT_EQ(analytics->events, 2u);
+  EXPECT_NE(analytics->find("recent"), nullptr);
+  EXPECT_EQ(analytics->find("old"), nullptr);
+  EXPECT_EQ(
+      metric_sum(registry, "index_optimizer_ingest_late_events_total", {{"window", "decision"}}),
+      2);
+  EXPECT_EQ(
+      metric_sum(registry, "index_optimizer_ingest_late_events_total", {{"window", "analytics"}}),
+      1);
+  EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_future_events_clamped_total"), 1);
+  EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_events_counted_total"), 2);
+}
+
+TEST_F(IngestTest, BucketsAgeOutOfBothWindows) {
+  auto cfg = test_config(redis_);
+  cfg.window.length = 3s;
+  cfg.window.bucket = 1s;
+  cfg.window.analytics_length = 6s;
+  cfg.window.analytics_bucket = 2s;
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(10, {{"namespace", "alpha"}, {"fields", R"(["a", "b"])"}}));
+  await_drained();
+  auto count_of = [&](window_kind kind) -> std::uint64_t {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
+    if (!stats) return 999;
+    const auto* a = stats->find("a");
+    return a == nullptr ? 0 : a->count;
+  };
+  // The events' bucket stays in the decision window for 2-3 s, in the analytics window 4-6 s.
+  EXPECT_EQ(count_of(window_kind::decision), 10u);
+  EXPECT_EQ(count_of(window_kind::analytics), 10u);
+  ASSERT_TRUE(wait_until([&] { return count_of(window_kind::decision) == 0; }, 10s));
+  EXPECT_EQ(count_of(window_kind::analytics), 10u);
+  ASSERT_TRUE(wait_until([&] { return count_of(window_kind::analytics) == 0; }, 10s));
+  // The sweeper (running in the consumer) leaves no key behind: totals, buckets and indexes.
+  ASSERT_TRUE(wait_until([&] { return keys_matching("io:*win*").empty(); }, 10s))
+      << keys_matching("io:*win*").front();
+}
+
+TEST_F(IngestTest, DeletingANamespaceRemovesItsCountsOnly) {
+  event_reference reference;
+  add_events(connection_, k_stream, generate(500, reference, 3));
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  await_drained();
+  ASSERT_TRUE(service.stop(5s));
+  const auto deleted = delete_namespace_counts(connection_, cfg, "ns_alpha0000001");
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_TRUE(keys_matching("io:*:win:*ns_alpha0000001*").empty());
+  auto due = redis_.cli({"ZRANGE", "io:{events}:win:d:due", "0", "-1"});
+  EXPECT_EQ(due.find("ns_alpha0000001"), std::string::npos);
+  reference.fields.erase("ns_alpha0000001");
+  reference.events.erase("ns_alpha0000001");
+  expect_windows_equal(cfg, reference);
+}
+
+TEST_F(IngestTest, StopCommitsTheBatchInHandPromptly) {
+  auto cfg = test_config(redis_);
+  cfg.ingest.commit_interval = 60s;  // nothing commits before the stop
+  cfg.ingest.block = 5s;
+  cfg.ingest.reclaim_idle = 120s;
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  event_reference reference;
+  add_events(connection_, k_stream, generate(200, reference, 5));
+  ASSERT_TRUE(wait_until([&] {
+    const auto state = read_group_state(connection_, k_stream, "index-optimizer");
+    return state.pending == 200 && state.lag == 0;
+  }));
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(service.stop(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "the blocking read was not ended";
+  EXPECT_TRUE(drained());
+  expect_windows_equal(cfg, reference);
+}
+
+TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
+  event_reference reference;
+  add_events(connection_, k_stream, generate(20000, reference, 11));
+  const auto cfg = test_config(redis_);
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  for (int restart = 0; restart < 2; ++restart) {
+    const double counted_before =
+        metric_sum(registry, "index_optimizer_ingest_events_counted_total");
+    ASSERT_TRUE(wait_until([&] {
+      return metric_sum(registry, "index_optimizer_ingest_events_counted_total") >
+             counted_before + 1000;
+    }));
+    redis_.stop();  // SIGKILL: the AOF (appendfsync always) holds every acknowledged write
+    redis_.start();
+    connection_ = connect_or_throw(redis_.endpoint());
+  }
+  await_drained(120s);
+  expect_windows_equal(cfg, reference);
+  EXPECT_GE(metric_sum(registry, "index_optimizer_ingest_reconnects_total"), 2);
+}
+
+std::filesystem::path worker_binary() {
+  // CMake puts ingest-worker next to this test binary (build/tests/).
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path() / "ingest-worker";
+}
+
+TEST_F(IngestTest, SigkilledWorkersLoseAndDuplicateNothing) {
+  const auto binary = worker_binary();
+  ASSERT_TRUE(std::filesystem::exists(binary))
+      << binary << " is missing: build it with `ninja -C build ingest-worker`";
+  event_reference reference;
+  add_events(connection_, k_stream, generate(30000, reference, 13));
+  temp_dir dir;
+  // A fixed consumer name picks its own pending entries up at once after a restart; a new name
+  // leaves them to XAUTOCLAIM after reclaim_idle. Both paths are exercised.
+  auto write_config = [&](const std::string& consumer) {
+    const auto path = dir.path() / (consumer + ".yaml");
+    std::ofstream(path) << "redis:\n  url: \"" << redis_.url() << "\"\n"
+                        << "ingest:\n  streams: [\"" << k_stream << "\"]\n"
+                        << "  consumer_name: \"" << consumer << "\"\n"
+                        << "  batch_size: 200\n  block: \"100ms\"\n  commit_interval: \"20ms\"\n"
+                        << "  commit_max_events: 400\n  reclaim_idle: \"1s\"\n"
+                        << "logging:\n  level: warn\n";
+    return path;
+  };
+  std::mt19937 random(42);
+  auto remaining = [&] {
+    const auto state = read_group_state(connection_, k_stream, "index-optimizer");
+    return state.lag.value_or(30000) + state.pending.value_or(0);
+  };
+  int killed_mid_stream = 0;
+  for (int round = 0; round < 8; ++round) {
+    const std::string consumer = round % 3 == 2 ? "worker-" + std::to_string(round) : "worker";
+    child_process worker(binary.string(), {write_config(consumer).string()});
+    const auto before = read_group_state(connection_, k_stream, "index-optimizer").lag;
+    // Killed at a random moment once it is consuming: mid-read, mid-decode or mid-commit.
+    ASSERT_TRUE(wait_until([&] {
+      return read_group_state(connection_, k_stream, "index-optimizer").lag != before ||
+             !worker.running();
+    })) << worker.output();
+    // Not a synchronisation: a random delay so that the kill lands anywhere in the loop.
+    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 150));
+    if (remaining() > 0) ++killed_mid_stream;
+    worker.kill_now();
+    if (remaining() == 0) break;
+  }
+  EXPECT_GE(killed_mid_stream, 3) << "too few kills landed while events were in flight";
+  child_process last(binary.string(), {write_config("worker").string()});
+  await_drained(120s);
+  expect_windows_equal(test_config(redis_), reference);
+  last.send_signal(SIGTERM);
+  EXPECT_EQ(last.wait_for_exit(10s), 0) << last.output();
+}
+
+}  // namespace
+}  // namespace index_optimizer::testing
