@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "namespace_model/payload_index_config.hpp"
+#include "namespace_model/protected_indexes.hpp"
+#include "namespace_registry/namespace_registry.hpp"
+#include "namespace_writer/namespace_writer.hpp"
+#include "qdrant_client/qdrant_gateway.hpp"
+#include "redis/redis_pool.hpp"
+
+namespace index_optimizer {
+
+struct namespace_api_dependencies {
+  std::shared_ptr<namespace_registry> registry;
+  std::shared_ptr<namespace_writer> writer;  // writes through `registry`
+  qdrant_gateway* qdrant = nullptr;          // nullptr: catalog-only (document_count is null)
+  namespaces_config settings;                // defaults for new namespaces
+  // The protected indexes every new namespace starts with.
+  std::vector<payload_index_config> protected_indexes = default_protected_indexes();
+  std::function<std::chrono::system_clock::time_point()> clock = [] {
+    return std::chrono::system_clock::now();
+  };
+};
+
+// The Mixpeek-compatible namespace routes (docs/api.md): GET/PUT/PATCH/DELETE
+// /v1/namespaces/{namespace_identifier}, POST and GET /v1/namespaces, POST /v1/namespaces/list.
+// Reads need `read`, writes `write`, DELETE `admin`. Handlers run on the worker pool.
+void add_namespace_routes(http::router& router, namespace_api_dependencies dependencies);
+
+// GET /openapi.json: the daemon's OpenAPI document, open like /healthz (it holds no data).
+void add_openapi_route(http::router& router);
+
+// What the application calls: builds the registry (keys under cfg.redis.key_prefix), the writer
+// (lock lease from cfg.qdrant's timeouts) and the routes above plus /openapi.json. `redis` and
+// `qdrant` (nullptr: catalog-only) must outlive the router. `on_namespace_deleted` removes a
+// deleted namespace's window counts; it may be empty. Returns the writer, which the optimizer
+// uses to add the indexes it creates.
+std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_pool& redis,
+                                                    qdrant_gateway* qdrant, const config& cfg,
+                                                    namespace_deleted_hook on_namespace_deleted);
+
+}  // namespace index_optimizer

@@ -1,0 +1,412 @@
+#include "namespace_writer/namespace_writer.hpp"
+
+#include <algorithm>
+
+#include "logging/logger.hpp"
+
+namespace index_optimizer {
+namespace {
+
+write_status status_for(registry_errc code) {
+  switch (code) {
+    case registry_errc::not_found:
+      return write_status::not_found;
+    case registry_errc::version_mismatch:
+      return write_status::version_mismatch;
+    case registry_errc::name_taken:
+      return write_status::name_taken;
+    case registry_errc::busy:
+    case registry_errc::lock_lost:
+      return write_status::busy;
+    case registry_errc::corrupt:
+      return write_status::corrupt;
+    case registry_errc::id_taken:
+    case registry_errc::unavailable:
+      return write_status::unavailable;
+  }
+  return write_status::unavailable;
+}
+
+namespace_write_result failure(namespace_write_result result, const registry_error& error) {
+  result.status = status_for(error.code);
+  result.message = error.message;
+  result.current_version = error.current_version;
+  return result;
+}
+
+namespace_write_result mismatch(namespace_write_result result, std::string_view namespace_id,
+                                std::int64_t current, std::int64_t expected) {
+  result.status = write_status::version_mismatch;
+  result.current_version = current;
+  result.message = "Namespace '" + std::string(namespace_id) + "' is at version " +
+                   std::to_string(current) + ", not " + std::to_string(expected) +
+                   " (If-Match): read it again and retry";
+  return result;
+}
+
+// A 4xx answer (other than 408) means Qdrant rejected the request and changed nothing; for
+// anything else (5xx, timeouts, dropped connections) the change may or may not have happened.
+bool definitely_not_applied(const qdrant_error& error) noexcept {
+  return error.what == qdrant_error::kind::http_status && error.status >= 400 &&
+         error.status < 500 && error.status != 408;
+}
+
+std::string describe(const qdrant_error& error) {
+  std::string text = error.message;
+  if (error.what == qdrant_error::kind::http_status) {
+    text = "HTTP " + std::to_string(error.status) + (text.empty() ? "" : ": " + text);
+  }
+  return text;
+}
+
+std::string failure_message(const std::string& collection,
+                            const std::vector<operation_report>& reports) {
+  std::string first;
+  for (const auto& report : reports) {
+    if (report.outcome == operation_outcome::failed ||
+        report.outcome == operation_outcome::unknown) {
+      first = std::string(to_string(report.operation.action)) + " index on '" +
+              report.operation.index.field_name + "' " +
+              (report.outcome == operation_outcome::unknown ? "has an unknown outcome" : "failed") +
+              ": " + report.error;
+      break;
+    }
+  }
+  return "Qdrant did not apply every index change to collection '" + collection + "' (" + first +
+         "); only the changes Qdrant applied are recorded, see error.details";
+}
+
+validation_error collection_change_error(const namespace_model& current, const std::string& from,
+                                         const std::string& to) {
+  return {"value_error",
+          {std::string("body"), std::string("infrastructure"), std::string("qdrant_collection")},
+          "Value error, qdrant_collection cannot be changed: the indexes of namespace '" +
+              current.namespace_id + "' live in collection '" + from +
+              "'. Create a new namespace for collection '" + to + "'"};
+}
+
+bool same_fields(const std::vector<operation_report>& touched, const index_operation& op) {
+  return std::any_of(touched.begin(), touched.end(), [&](const auto& r) {
+    return r.operation.index.field_name == op.index.field_name;
+  });
+}
+
+}  // namespace
+
+std::string_view to_string(write_status status) noexcept {
+  switch (status) {
+    case write_status::stored:
+      return "stored";
+    case write_status::unchanged:
+      return "unchanged";
+    case write_status::rejected:
+      return "rejected";
+    case write_status::not_found:
+      return "not_found";
+    case write_status::version_mismatch:
+      return "version_mismatch";
+    case write_status::name_taken:
+      return "name_taken";
+    case write_status::busy:
+      return "busy";
+    case write_status::collection_missing:
+      return "collection_missing";
+    case write_status::qdrant_failed:
+      return "qdrant_failed";
+    case write_status::unavailable:
+      return "unavailable";
+    case write_status::corrupt:
+      return "corrupt";
+  }
+  return "unknown";
+}
+
+namespace_writer::namespace_writer(std::shared_ptr<namespace_registry> registry,
+                                   qdrant_gateway* qdrant, namespace_writer_options options)
+    : registry_(std::move(registry)), qdrant_(qdrant), options_(std::move(options)) {}
+
+std::vector<operation_report> namespace_writer::apply(
+    const std::string& collection, const std::vector<index_operation>& operations,
+    namespace_lock* lock) {
+  std::vector<operation_report> reports;
+  reports.reserve(operations.size());
+  for (const auto& op : operations)
+    reports.push_back({op, operation_outcome::not_attempted, {}});
+
+  for (auto& report : reports) {
+    const auto& op = report.operation;
+    if (lock != nullptr && lock->lost()) {
+      // Another writer holds the namespace now: our calls would interleave with theirs.
+      report.error = "not sent: the namespace lock expired and was taken by another writer";
+      return reports;
+    }
+    const auto sent =
+        op.action == index_action::delete_
+            ? qdrant_->delete_index(collection, op.index.field_name)
+            : qdrant_->create_index(collection, op.index.field_name, qdrant_field_schema(op.index));
+    if (sent) {
+      report.outcome = operation_outcome::applied;
+      continue;
+    }
+    report.error = describe(sent.error());
+    if (definitely_not_applied(sent.error())) {
+      report.outcome = operation_outcome::failed;
+    } else {
+      // A timed-out or dropped call may still have been applied: ask Qdrant what it has.
+      const auto info = qdrant_->collection_info(collection);
+      if (!info) {
+        report.outcome = operation_outcome::unknown;
+        report.error += "; reading the collection back failed too: " + describe(info.error());
+      } else if (operation_visible(op, info.value().payload_schema)) {
+        log_warn("qdrant reported a failure but applied the index change",
+                 {{"collection", collection},
+                  {"field", op.index.field_name},
+                  {"action", to_string(op.action)},
+                  {"error", report.error}});
+        report.outcome = operation_outcome::applied;
+        report.error.clear();
+        continue;
+      } else {
+        report.outcome = operation_outcome::failed;
+      }
+    }
+    log_warn("qdrant index change failed", {{"collection", collection},
+                                            {"field", op.index.field_name},
+                                            {"action", to_string(op.action)},
+                                            {"outcome", to_string(report.outcome)},
+                                            {"error", report.error}});
+    return reports;  // later operations are not sent
+  }
+  return reports;
+}
+
+std::vector<operation_report> namespace_writer::restore(
+    const std::string& collection, const std::vector<operation_report>& touched,
+    const std::vector<payload_index_config>& target) {
+  if (qdrant_ == nullptr) return {};
+  std::vector<operation_report> out;
+  for (const auto& op : restore_operations(touched, target)) {
+    // Each operation on its own: one failure must not keep the others from being undone.
+    auto report = apply(collection, {op}, nullptr).front();
+    if (report.outcome != operation_outcome::applied) {
+      log_error(
+          "could not undo an index change in qdrant; the namespace and qdrant differ for "
+          "this field until it is changed again",
+          {{"collection", collection}, {"field", op.index.field_name}, {"error", report.error}});
+    }
+    out.push_back(std::move(report));
+  }
+  return out;
+}
+
+namespace_write_result namespace_writer::create(const namespace_model& model) {
+  namespace_write_result result;
+  result.collection = qdrant_collection_name(model);
+
+  auto owner = registry_->id_for_name(model.namespace_name);
+  if (!owner) return failure(std::move(result), owner.error());
+  if (owner.value()) {
+    result.status = write_status::name_taken;
+    result.message = "Namespace name '" + model.namespace_name + "' is already in use";
+    return result;
+  }
+
+  if (qdrant_ != nullptr) {
+    auto info = qdrant_->collection_info(result.collection);
+    if (!info) {
+      const auto& error = info.error();
+      if (error.what == qdrant_error::kind::http_status && error.status == 404) {
+        result.status = write_status::collection_missing;
+        result.message = "Qdrant has no collection '" + result.collection +
+                         "': create it first, or set infrastructure.qdrant_collection to an "
+                         "existing collection (this daemon manages payload indexes, not "
+                         "collections)";
+      } else {
+        result.status = write_status::qdrant_failed;
+        result.message = "Qdrant could not be asked about collection '" + result.collection +
+                         "': " + describe(error);
+      }
+      return result;
+    }
+    std::vector<index_operation> operations;
+    for (const auto& index : model.payload_indexes) {
+      const auto* entry = info.value().payload_schema.if_contains(index.field_name);
+      if (entry != nullptr && qdrant_schema_matches(index, *entry)) continue;
+      operations.push_back(
+          {entry == nullptr ? index_action::create : index_action::recreate, index});
+    }
+    result.collection_info = std::move(info).value();
+    result.reports = apply(result.collection, operations, nullptr);
+    if (!all_applied(result.reports)) {
+      result.status = write_status::qdrant_failed;
+      result.message = failure_message(result.collection, result.reports) +
+                       ". The namespace was not created; the indexes listed as applied stay in "
+                       "Qdrant";
+      return result;
+    }
+  } else {
+    log_info("qdrant not configured (catalog-only): namespace stored without creating indexes",
+             {{"namespace_id", model.namespace_id}, {"collection", result.collection}});
+  }
+
+  auto created = registry_->create(model);
+  if (!created) return failure(std::move(result), created.error());
+  result.status = write_status::stored;
+  result.model = std::move(created).value();
+  return result;
+}
+
+namespace_write_result namespace_writer::update(std::string_view namespace_id,
+                                                const namespace_change& change,
+                                                std::optional<std::int64_t> if_match) {
+  namespace_write_result result;
+  if (if_match) {
+    // A stale ETag is answered at once, without queueing for the lock.
+    auto current = registry_->get(namespace_id);
+    if (!current) return failure(std::move(result), current.error());
+    if (current->version != *if_match) {
+      return mismatch(std::move(result), namespace_id, current->version, *if_match);
+    }
+  }
+  auto lock = namespace_lock::acquire(registry_->pool(), registry_->keys().lock(namespace_id),
+                                      options_.lock);
+  if (!lock) return failure(std::move(result), lock.error());
+  lock->keep_renewed();
+
+  // Operations Qdrant applied (or may have) in attempts whose store then lost a race: their
+  // fields are brought back in line before this call returns.
+  std::vector<operation_report> touched;
+  std::optional<registry_error> last_error;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    auto read = registry_->get(namespace_id);
+    if (!read) return failure(std::move(result), read.error());
+    const namespace_model& current = read.value();
+    result.collection = qdrant_collection_name(current);
+    const auto undo = [&] {
+      if (!touched.empty()) {
+        result.restored = restore(result.collection, touched, current.payload_indexes);
+      }
+    };
+
+    if (if_match && current.version != *if_match) {
+      undo();
+      return mismatch(std::move(result), namespace_id, current.version, *if_match);
+    }
+    auto outcome = change(current);
+    if (auto* rejection = std::get_if<change_rejection>(&outcome)) {
+      undo();
+      result.status = write_status::rejected;
+      result.rejection = std::move(*rejection);
+      result.message = "the change was refused";
+      return result;
+    }
+    namespace_model target = std::get<namespace_model>(std::move(outcome));
+    target.namespace_id = current.namespace_id;
+    target.version = current.version;
+    if (const auto to = qdrant_collection_name(target); to != result.collection) {
+      undo();
+      result.status = write_status::rejected;
+      result.rejection =
+          std::vector<validation_error>{collection_change_error(current, result.collection, to)};
+      result.message = "qdrant_collection cannot be changed";
+      return result;
+    }
+    if (target == current) {
+      undo();
+      result.status = write_status::unchanged;
+      result.model = current;
+      return result;
+    }
+    if (target.namespace_name != current.namespace_name) {
+      // Checked before touching Qdrant; the store re-checks atomically.
+      auto owner = registry_->id_for_name(target.namespace_name);
+      if (!owner) {
+        undo();
+        return failure(std::move(result), owner.error());
+      }
+      if (owner.value() && **owner != current.namespace_id) {
+        undo();
+        result.status = write_status::name_taken;
+        result.message = "Namespace name '" + target.namespace_name + "' is already in use";
+        return result;
+      }
+    }
+
+    auto operations =
+        index_operations(diff_indexes(current.payload_indexes, target.payload_indexes));
+    // Fields an earlier attempt touched that this diff leaves alone must match the target too.
+    std::vector<operation_report> stray;
+    for (const auto& report : touched) {
+      const bool covered = std::any_of(operations.begin(), operations.end(), [&](const auto& op) {
+        return op.index.field_name == report.operation.index.field_name;
+      });
+      if (!covered) stray.push_back(report);
+    }
+    for (auto& op : restore_operations(stray, target.payload_indexes))
+      operations.push_back(std::move(op));
+
+    std::vector<operation_report> reports;
+    if (qdrant_ != nullptr && !operations.empty()) {
+      reports = apply(result.collection, operations, &lock.value());
+      for (const auto& report : reports) {
+        if (report.outcome == operation_outcome::applied ||
+            report.outcome == operation_outcome::unknown) {
+          if (!same_fields(touched, report.operation)) touched.push_back(report);
+        }
+      }
+      if (!all_applied(reports)) {
+        result.status = write_status::qdrant_failed;
+        result.reports = reports;
+        result.message = failure_message(result.collection, reports);
+        namespace_model partial = current;
+        partial.payload_indexes = fold_reports(current.payload_indexes, reports);
+        if (partial.payload_indexes == current.payload_indexes) {
+          result.model = current;
+          return result;
+        }
+        partial.updated_at = target.updated_at;
+        auto stored = registry_->store(std::move(partial), current.version);
+        if (stored) {
+          result.model = std::move(stored).value();
+        } else {
+          log_error("could not record the index changes qdrant applied; undoing them",
+                    {{"namespace_id", current.namespace_id}, {"error", stored.error().message}});
+          undo();
+        }
+        return result;
+      }
+    } else if (qdrant_ == nullptr && !operations.empty()) {
+      log_info("qdrant not configured (catalog-only): index changes recorded without qdrant",
+               {{"namespace_id", current.namespace_id},
+                {"operations", static_cast<std::int64_t>(operations.size())}});
+    }
+
+    auto stored = registry_->store(target, current.version);
+    if (stored) {
+      result.status = write_status::stored;
+      result.model = std::move(stored).value();
+      result.reports = std::move(reports);
+      return result;
+    }
+    if (stored.error().code == registry_errc::version_mismatch) {
+      // Another writer got in (one that does not take the lock, or after ours expired): re-read
+      // and apply the change to what it stored.
+      last_error = stored.error();
+      continue;
+    }
+    if (stored.error().code != registry_errc::not_found) undo();
+    return failure(std::move(result), stored.error());
+  }
+
+  // Gave up: bring the touched fields in line with whatever is stored now.
+  if (auto fresh = registry_->get(namespace_id); fresh && !touched.empty()) {
+    result.restored = restore(result.collection, touched, fresh->payload_indexes);
+  }
+  result.status = write_status::busy;
+  result.message = "Namespace '" + std::string(namespace_id) + "' kept changing during " +
+                   std::to_string(options_.max_attempts) + " attempts" +
+                   (last_error ? ": " + last_error->message : std::string());
+  return result;
+}
+
+}  // namespace index_optimizer
