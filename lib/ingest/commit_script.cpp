@@ -24,15 +24,6 @@ const redis_script& commit_script() {
 --   A bucket delta: events, pair count, (hash field, increment) pairs, seen count, per seen
 --   field: path, first seen ms, last seen ms.
 local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local a = 1
-local function nxt()
-  local v = ARGV[a]
-  a = a + 1
-  return v
-end
-local function key()
-  return KEYS[tonumber(nxt())]
-end
 local group, consumer, lowest, highest = nxt(), nxt(), nxt(), nxt()
 local n = tonumber(nxt())
 local ids_at = a

@@ -10,6 +10,16 @@ namespace {
 // A delta is a list of field names with, per name, an increment (`add`: counts), a candidate
 // minimum (`low`: first seen) or a candidate maximum (`high`: last seen).
 constexpr std::string_view k_helpers = R"lua(
+-- ARGV is read front to back by nxt(); key() reads a KEYS index from it.
+local a = 1
+local function nxt()
+  local v = ARGV[a]
+  a = a + 1
+  return v
+end
+local function key()
+  return KEYS[tonumber(nxt())]
+end
 local function hmget(hash, names)
   local out = {}
   for i = 1, #names, 2000 do
@@ -35,23 +45,21 @@ local function delta_add(d, f, x)
     d.add[f] = cur + x
   end
 end
-local function delta_low(d, f, x)
-  local cur = d.low[f]
+-- A first-seen (low) or last-seen (high) candidate: the smaller or the larger one is kept.
+local function delta_bound(d, bounds, f, x, lower)
+  local cur = bounds[f]
   if cur == nil then
     d.names[#d.names + 1] = f
-    d.low[f] = x
-  elseif x < cur then
-    d.low[f] = x
+    bounds[f] = x
+  elseif (lower and x < cur) or (not lower and x > cur) then
+    bounds[f] = x
   end
 end
+local function delta_low(d, f, x)
+  delta_bound(d, d.low, f, x, true)
+end
 local function delta_high(d, f, x)
-  local cur = d.high[f]
-  if cur == nil then
-    d.names[#d.names + 1] = f
-    d.high[f] = x
-  elseif x > cur then
-    d.high[f] = x
-  end
+  delta_bound(d, d.high, f, x, false)
 end
 -- dst += src
 local function delta_combine(dst, src)

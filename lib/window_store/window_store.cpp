@@ -29,15 +29,6 @@ const redis_script& sweep_script() {
 --   analytics expiry count, per candidate: member, start, keys of its bucket, analytics totals,
 --     analytics bucket set.
 local unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3]
-local a = 1
-local function nxt()
-  local v = ARGV[a]
-  a = a + 1
-  return v
-end
-local function key()
-  return KEYS[tonumber(nxt())]
-end
 local now = server_now()
 local bucket_d, length_d, bucket_a, length_a, delay =
   tonumber(nxt()), tonumber(nxt()), tonumber(nxt()), tonumber(nxt()), tonumber(nxt())

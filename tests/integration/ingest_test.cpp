@@ -129,6 +129,17 @@ class IngestTest : public ::testing::Test {
     return events;
   }
 
+  // The count of field "a" of namespace alpha; a failed read fails the test and counts 0.
+  std::uint64_t count_of_a(const config& cfg, window_kind kind) {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
+    if (!stats) {
+      ADD_FAILURE() << stats.error().message;
+      return 0;
+    }
+    const auto* a = stats->find("a");
+    return a == nullptr ? 0 : a->count;
+  }
+
   std::vector<std::string> keys_matching(const std::string& pattern) {
     std::vector<std::string> out;
     auto reply = connection_.command({"KEYS", pattern});
@@ -472,12 +483,7 @@ TEST_F(IngestTest, BucketsAgeOutOfBothWindows) {
   add_events(connection_, k_stream,
              std::vector<entry_fields>(10, {{"namespace", "alpha"}, {"fields", R"(["a", "b"])"}}));
   await_drained();
-  auto count_of = [&](window_kind kind) -> std::uint64_t {
-    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
-    if (!stats) return 999;
-    const auto* a = stats->find("a");
-    return a == nullptr ? 0 : a->count;
-  };
+  auto count_of = [&](window_kind kind) { return count_of_a(cfg, kind); };
   // The events' bucket stays in the decision window for 2-3 s, in the analytics window 4-6 s.
   EXPECT_EQ(count_of(window_kind::decision), 10u);
   EXPECT_EQ(count_of(window_kind::analytics), 10u);
@@ -506,12 +512,7 @@ TEST_F(IngestTest, EventsCountOnceWhetherTheirBucketIsUnfoldedFoldedOrAnalyticsO
   await_drained();
   const std::string unfolded = "io:{events}:win:d:open:ns_alpha0000001";
   EXPECT_EQ(redis_.cli({"ZCARD", unfolded}), "1") << "a new bucket starts unfolded";
-  auto count_of = [&](window_kind kind) -> std::uint64_t {
-    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
-    if (!stats) return 999;
-    const auto* a = stats->find("a");
-    return a == nullptr ? 0 : a->count;
-  };
+  auto count_of = [&](window_kind kind) { return count_of_a(cfg, kind); };
   EXPECT_EQ(count_of(window_kind::decision), 5u);
   EXPECT_EQ(count_of(window_kind::analytics), 5u);
 
