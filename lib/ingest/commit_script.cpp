@@ -1,27 +1,29 @@
 #include "ingest/commit_script.hpp"
 
 #include "redis/redis_script.hpp"
+#include "window_store/window_lua.hpp"
 
 namespace index_optimizer {
 namespace {
 
 const redis_script& commit_script() {
-  static const redis_script script(R"lua(
--- KEYS[1] the stream, KEYS[2] its dead-letter stream; the other keys are named by their index in
--- ARGV. ARGV, read in order (batch_aggregate::encode writes it):
+  static const redis_script script(window_script_source(R"lua(
+-- KEYS[1] the stream, KEYS[2] its dead-letter stream, KEYS[3] the decision window's unfolded
+-- set, KEYS[4] and KEYS[5] the decision and analytics due sets; the other keys are named by their
+-- index in ARGV. ARGV, read in order (batch_aggregate::encode writes it):
 --   group, consumer, lowest id, highest id, n, n entry ids,
---   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...)
---   per window (decision, analytics): bucket ms, length ms, due set key, namespace count, per
---     namespace: id, totals key, bucket set key, bucket count, per bucket: start, bucket key,
---     events, pair count, (hash field, increment) pairs; then seen count, per seen field:
---     path, first seen ms, last seen ms, sample ('' for none).
-local stream, dead = KEYS[1], KEYS[2]
-local a = 1
-local function nxt()
-  local v = ARGV[a]
-  a = a + 1
-  return v
-end
+--   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...),
+--   decision bucket ms, decision length ms, analytics bucket ms, analytics length ms,
+--   namespace count, per namespace: id, keys of decision totals, analytics totals, unfolded set,
+--     decision bucket set, analytics bucket set;
+--     decision bucket count, per bucket: start, bucket key, analytics start, analytics bucket key,
+--       then a bucket delta;
+--     analytics-only bucket count (events too old for the decision window), per bucket: start,
+--       bucket key, then a bucket delta;
+--     sample count, per sample: path, sample.
+--   A bucket delta: events, pair count, (hash field, increment) pairs, seen count, per seen
+--   field: path, first seen ms, last seen ms.
+local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local group, consumer, lowest, highest = nxt(), nxt(), nxt(), nxt()
 local n = tonumber(nxt())
 local ids_at = a
@@ -63,124 +65,102 @@ for _ = 1, tonumber(nxt()) do
   redis.call(unpack(args))
 end
 
--- Adding to a hash reads every field it touches with one HMGET and writes them back with one
--- HSET: two calls per hash instead of one HINCRBY per field, which made the script the
--- consumer's bottleneck. Lua numbers are doubles: exact up to 2^53 per field.
-local function num(v) return tonumber(v) or 0 end
-local function hmget(hash, names)
-  local out = {}
-  for i = 1, #names, 2000 do
-    local part = redis.call('HMGET', hash, unpack(names, i, math.min(i + 1999, #names)))
-    for j = 1, #part do out[#out + 1] = part[j] end
+local function read_delta()
+  local d = new_delta()
+  local events = tonumber(nxt())
+  delta_add(d, 'e', events)
+  for _ = 1, tonumber(nxt()) do
+    local f = nxt()
+    delta_add(d, f, tonumber(nxt()))
   end
-  return out
-end
-local function hset(hash, flat)
-  for i = 1, #flat, 4000 do
-    redis.call('HSET', hash, unpack(flat, i, math.min(i + 3999, #flat)))
+  local paths = {}
+  for _ = 1, tonumber(nxt()) do
+    local path = nxt()
+    paths[#paths + 1] = path
+    delta_low(d, 'fs:' .. path, tonumber(nxt()))
+    delta_high(d, 'ls:' .. path, tonumber(nxt()))
   end
-end
--- Adds `deltas` (name -> number) to `hash`; returns the new values by name.
-local function add_all(hash, names, deltas)
-  local current = hmget(hash, names)
-  local values, flat = {}, {}
-  for i, f in ipairs(names) do
-    local v = current[i]
-    local d = deltas[f]
-    if d then
-      v = num(v) + d
-      flat[#flat + 1] = f
-      flat[#flat + 1] = string.format('%d', v)
-    end
-    values[f] = v
-  end
-  return values, flat
+  return d, events, paths
 end
 
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = server_now()
+local bucket_d, length_d, bucket_a, length_a =
+  tonumber(nxt()), tonumber(nxt()), tonumber(nxt()), tonumber(nxt())
+local cut_d = oldest_start(now, bucket_d, length_d)
+local cut_a = oldest_start(now, bucket_a, length_a)
 local late = {0, 0}
-for w = 1, 2 do
-  local bucket_ms = tonumber(nxt())
-  local length_ms = tonumber(nxt())
-  local due = KEYS[tonumber(nxt())]
-  local cutoff = now - (now % bucket_ms) - length_ms + bucket_ms
+for _ = 1, tonumber(nxt()) do
+  local ns = nxt()
+  local tot_d, tot_a, unfolded_ns, nsb_d, nsb_a = key(), key(), key(), key(), key()
+  local counted_d, counted_a = {}, {}
+  local to_tot_d, to_tot_a = new_delta(), new_delta()
+  local to_buckets_a, buckets_a = {}, {}
+  local function mark(set, paths)
+    for _, path in ipairs(paths) do set[path] = true end
+  end
+  -- Counts that go straight to the analytics window (its bucket and totals).
+  local function to_analytics(start_a, bucket, d, events, paths)
+    if tonumber(start_a) < cut_a then
+      late[2] = late[2] + events
+      return
+    end
+    if to_buckets_a[bucket] == nil then
+      to_buckets_a[bucket] = new_delta()
+      buckets_a[#buckets_a + 1] = bucket
+      redis.call('ZADD', due_a, start_a, start_a .. ':' .. ns)
+      redis.call('ZADD', nsb_a, start_a, start_a)
+    end
+    delta_combine(to_buckets_a[bucket], d)
+    delta_combine(to_tot_a, d)
+    mark(counted_a, paths)
+  end
   for _ = 1, tonumber(nxt()) do
-    local ns = nxt()
-    local totals = KEYS[tonumber(nxt())]
-    local buckets = KEYS[tonumber(nxt())]
-    local sums, names = {}, {}
-    local function want(f)
-      if sums[f] == nil then
-        names[#names + 1] = f
-        sums[f] = false
-      end
+    local start, bucket, start_a, bucket_a_key = nxt(), key(), nxt(), key()
+    local d, events, paths = read_delta()
+    local member = start .. ':' .. ns
+    if tonumber(start) < cut_d then
+      -- Left the decision window by the server's clock since the consumer looked.
+      late[1] = late[1] + events
+      to_analytics(start_a, bucket_a_key, d, events, paths)
+    elseif redis.call('ZSCORE', unfolded_ns, start) then
+      -- The common case: only the bucket changes; the sweeper folds it into both windows'
+      -- totals once commits have moved on.
+      merge(bucket, d)
+      redis.call('ZADD', unfolded, now, member)
+      mark(counted_d, paths)
+      mark(counted_a, paths)
+    elseif redis.call('EXISTS', bucket) == 1 then
+      -- Already folded (a late batch): the bucket and every total it was folded into.
+      merge(bucket, d)
+      delta_combine(to_tot_d, d)
+      mark(counted_d, paths)
+      to_analytics(start_a, bucket_a_key, d, events, paths)
+    else
+      merge(bucket, d)
+      redis.call('ZADD', unfolded, now, member)
+      redis.call('ZADD', unfolded_ns, start, start)
+      redis.call('ZADD', due_d, start, member)
+      redis.call('ZADD', nsb_d, start, start)
+      mark(counted_d, paths)
+      mark(counted_a, paths)
     end
-    for _ = 1, tonumber(nxt()) do
-      local start = nxt()
-      local bucket = KEYS[tonumber(nxt())]
-      local events = nxt()
-      local pairs_n = tonumber(nxt())
-      if tonumber(start) < cutoff then
-        -- Left the window by the server's clock since the consumer looked: late, not counted.
-        late[w] = late[w] + tonumber(events)
-        a = a + 2 * pairs_n
-      else
-        local bucket_names, bucket_deltas = {'e'}, {e = tonumber(events)}
-        want('e')
-        sums['e'] = (sums['e'] or 0) + tonumber(events)
-        for _ = 1, pairs_n do
-          local f, d = nxt(), tonumber(nxt())
-          bucket_names[#bucket_names + 1] = f
-          bucket_deltas[f] = d
-          want(f)
-          sums[f] = (sums[f] or 0) + d
-        end
-        local _, flat = add_all(bucket, bucket_names, bucket_deltas)
-        hset(bucket, flat)
-        redis.call('ZADD', due, start, start .. ':' .. ns)
-        redis.call('ZADD', buckets, start, start)
-      end
-    end
-    local seen = {}
-    for _ = 1, tonumber(nxt()) do
-      local path = nxt()
-      seen[#seen + 1] = {path, tonumber(nxt()), tonumber(nxt()), nxt()}
-      want('c:' .. path)
-      want('fs:' .. path)
-      want('ls:' .. path)
-    end
-    local deltas = {}
-    for f, d in pairs(sums) do
-      if d then deltas[f] = d end
-    end
-    local values, flat = add_all(totals, names, deltas)
-    -- First/last seen and the sample of every field still in the window after this commit (one
-    -- whose every event was late has no count and gets none).
-    for _, s in ipairs(seen) do
-      local path, first, last, sample = s[1], s[2], s[3], s[4]
-      if num(values['c:' .. path]) > 0 then
-        local fs = tonumber(values['fs:' .. path])
-        if not fs or first < fs then
-          flat[#flat + 1] = 'fs:' .. path
-          flat[#flat + 1] = string.format('%d', first)
-        end
-        local ls = tonumber(values['ls:' .. path])
-        if not ls or last > ls then
-          flat[#flat + 1] = 'ls:' .. path
-          flat[#flat + 1] = string.format('%d', last)
-        end
-        if sample ~= '' then
-          flat[#flat + 1] = 'sm:' .. path
-          flat[#flat + 1] = sample
-        end
-      end
-    end
-    hset(totals, flat)
+  end
+  for _ = 1, tonumber(nxt()) do
+    local start_a, bucket = nxt(), key()
+    local d, events, paths = read_delta()
+    to_analytics(start_a, bucket, d, events, paths)
+  end
+  merge(tot_d, to_tot_d)
+  for _, bucket in ipairs(buckets_a) do merge(bucket, to_buckets_a[bucket]) end
+  merge(tot_a, to_tot_a)
+  for _ = 1, tonumber(nxt()) do
+    local path, sample = nxt(), nxt()
+    if counted_d[path] then redis.call('HSET', tot_d, 'sm:' .. path, sample) end
+    if counted_a[path] then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
   end
 end
 return {'ok', acked, late[1], late[2]}
-)lua");
+)lua"));
   return script;
 }
 
