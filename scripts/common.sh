@@ -9,7 +9,8 @@ LOCAL_DIR="$ROOT/.local"   # ignored by git: private Redis data, logs
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
   libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
-TEST_PACKAGES=(prometheus systemd)
+# promtool, systemd-analyze and strace for the packaging tests (tests/packaging/).
+TEST_PACKAGES=(prometheus systemd strace)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

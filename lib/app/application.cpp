@@ -9,17 +9,23 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <csignal>
+#include <future>
 
+#include "analytics_api/analytics_routes.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "health/health_registry.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "ingest/ingest_service.hpp"
 #include "logging/logger.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/process_collector.hpp"
+#include "namespace_api/namespace_routes.hpp"
+#include "qdrant_client/qdrant_client.hpp"
 #include "redis/redis_pool.hpp"
 #include "systemd_notify/systemd_notifier.hpp"
+#include "window_store/window_store.hpp"
 
 namespace index_optimizer {
 
@@ -58,10 +64,14 @@ struct application::state {
   std::shared_ptr<health_registry> health = std::make_shared<health_registry>();
   std::shared_ptr<api_key_authenticator> auth;
   std::shared_ptr<redis_pool> redis;
+  std::unique_ptr<qdrant_gateway> qdrant;  // null: catalog-only mode
+  std::unique_ptr<ingest_service> ingest;
+  std::shared_ptr<namespace_writer> namespaces;  // registry writes (API and optimizer)
   std::unique_ptr<http::server> server;
   systemd_notifier notifier;
 
   asio::io_context signals_io;  // the main thread's loop: signals and the watchdog
+  bool ready_sent = false;      // touched only on the main thread
 
   http::router build_router();
   void reload();
@@ -69,6 +79,21 @@ struct application::state {
 
 http::router application::state::build_router() {
   http::router r;
+  namespaces =
+      add_namespace_api(r, *redis, qdrant.get(), cfg, [this](const std::string& namespace_id) {
+        // A deleted namespace's window counts go with it.
+        auto lease = redis->acquire(cfg.redis.command_timeout);
+        if (!lease) {
+          log_warn("could not remove a deleted namespace's window counts; they age out",
+                   {{"namespace_id", namespace_id}, {"error", lease.error().message}});
+          return;
+        }
+        if (auto removed = delete_namespace_counts(**lease, cfg, namespace_id); !removed) {
+          log_warn("could not remove a deleted namespace's window counts; they age out",
+                   {{"namespace_id", namespace_id}, {"error", removed.error().message}});
+        }
+      });
+  add_analytics_routes(r, {&namespaces->registry(), redis.get(), &cfg, {}});
   r.add({verb::get, "/healthz", permission::read,
          [](http::api_request&) {
            return http::json_response(200, boost::json::object{{"status", "ok"}});
@@ -99,7 +124,7 @@ http::router application::state::build_router() {
 }
 
 void application::state::reload() {
-  notifier.reloading();
+  if (ready_sent) notifier.reloading();
   try {
     config next = load_config(config_path, environment_snapshot());
     const auto changes = describe_reload(cfg, next);
@@ -119,8 +144,12 @@ void application::state::reload() {
   } catch (const std::exception& e) {
     log_error("config reload failed; keeping the running config", {{"error", e.what()}});
   }
-  notifier.status("serving");
-  notifier.ready();
+  // RELOADING=1 must be answered with READY=1, but only once start-up declared readiness:
+  // a SIGHUP while still waiting for Redis must not tell systemd we are ready.
+  if (ready_sent) {
+    notifier.status("serving");
+    notifier.ready();
+  }
 }
 
 application::application(config cfg, std::filesystem::path config_path,
@@ -160,6 +189,25 @@ int application::run() {
     return health_check_result{"redis", false, "unreachable: " + r.error().message};
   });
 
+  s.qdrant = make_qdrant_gateway(s.cfg.qdrant, s.registry.get());
+  if (s.qdrant) {
+    log_info("qdrant configured", {{"host", s.cfg.qdrant.endpoint->host},
+                                   {"port", s.cfg.qdrant.endpoint->port},
+                                   {"tls", s.cfg.qdrant.endpoint->tls()}});
+  } else {
+    log_info(
+        "no Qdrant configured (qdrant.url is empty): catalog-only mode, index changes are "
+        "recorded in the namespace registry only");
+  }
+
+  s.health->register_component("ingest", ingest_service::stall_limit(s.cfg));
+  s.ingest = std::make_unique<ingest_service>(
+      s.cfg, *s.registry,
+      ingest_health_hooks{[health = s.health] { health->heartbeat("ingest"); },
+                          [health = s.health](const std::string& reason) {
+                            health->report_failure("ingest", reason);
+                          }});
+
   s.auth = std::make_shared<api_key_authenticator>(s.cfg.auth.keys);
   if (s.cfg.auth.required && s.cfg.auth.keys.empty()) {
     log_warn(
@@ -170,6 +218,7 @@ int application::run() {
   s.server =
       std::make_unique<http::server>(server_options_from(s.cfg), s.build_router(), s.auth, metrics);
   s.server->start();
+  s.ingest->start();
   log_info("http listening",
            {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
 
@@ -197,6 +246,7 @@ int application::run() {
     const auto r = s.redis->ping(s.cfg.redis.connect_timeout);
     if (r) {
       log_info("redis reachable; ready");
+      s.ready_sent = true;
       s.notifier.ready();
       return;
     }
@@ -228,7 +278,15 @@ int application::run() {
   s.notifier.stopping();
   log_info("draining",
            {{"deadline_ms", static_cast<int64_t>(s.cfg.shutdown.drain_timeout.count())}});
+  // HTTP drains while the consumers finish their in-flight commits: both within the deadline.
+  auto ingest_stopped =
+      std::async(std::launch::async, [&] { return s.ingest->stop(s.cfg.shutdown.drain_timeout); });
   s.server->shutdown(s.cfg.shutdown.drain_timeout);
+  if (!ingest_stopped.get()) {
+    log_warn(
+        "ingest did not finish its commit within shutdown.drain_timeout; its entries stay "
+        "pending and are counted after the restart");
+  }
   log_info("stopped");
   return stop_requested ? 0 : 1;
 }

@@ -1,5 +1,7 @@
 #include "config/endpoints.hpp"
 
+#include "percent_encoding/percent_encoding.hpp"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -10,31 +12,6 @@ namespace {
 
 constexpr std::string_view k_redis_help =
     "expected redis://[:password@]host[:port][/db] or unix:///path/to/socket[?db=N]";
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_value(text[i + 1]);
-    const int low = hex_value(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
-}
 
 std::optional<int> parse_int(std::string_view text, int min, int max) {
   if (text.empty()) return std::nullopt;

@@ -68,7 +68,4 @@ class router {
   std::vector<compiled> compiled_;
 };
 
-// Percent-decoding ('+' is a space only in query strings). nullopt on a malformed escape.
-std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
-
 }  // namespace index_optimizer::http

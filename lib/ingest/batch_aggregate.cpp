@@ -83,40 +83,35 @@ std::array<bool, 2> batch_aggregate::add_event(std::string_view namespace_id,
                                                const decoded_event& event, std::int64_t ts_ms,
                                                std::int64_t now_ms, std::string_view raw_filter,
                                                const sample_wanted& wants_sample) {
-  std::array<bool, 2> late{};
-  namespace_delta* ns = nullptr;
-  for (std::size_t w = 0; w < windows_.size(); ++w) {
-    const auto& window = windows_[w];
-    if (window.is_late(ts_ms, now_ms)) {
-      late[w] = true;
-      ++late_events_[w];
-      continue;
-    }
-    // Samples are considered in the first window the event counts in only: one question per
-    // field and bucket, not one per window.
-    const bool sampling = ns == nullptr;
-    if (ns == nullptr) {
-      auto it = namespaces_.find(namespace_id);
-      if (it == namespaces_.end()) it = namespaces_.emplace(namespace_id, namespace_delta{}).first;
-      ns = &it->second;
-    }
-    auto& bucket = bucket_for(ns->windows[w], window.bucket_start(ts_ms));
-    ++bucket.events;
-    for (const auto& field : event.fields) {
-      auto it = bucket.fields.find(field.path);
-      if (it == bucket.fields.end()) {
-        it = bucket.fields.emplace(field.path, field_delta{}).first;
-        // A field new to this bucket is the moment to consider a sample: once per field and
-        // bucket rather than per event.
-        if (sampling && !raw_filter.empty() && !ns->samples.contains(field.path) && wants_sample &&
-            wants_sample(namespace_id, field.path)) {
-          compact_json_sample(raw_filter, k_sample_bytes, ns->samples[field.path]);
-        }
-      }
-      add_observation(it->second, field, event, ts_ms);
-    }
+  const std::array<bool, 2> late{windows_[0].is_late(ts_ms, now_ms),
+                                 windows_[1].is_late(ts_ms, now_ms)};
+  for (std::size_t w = 0; w < late.size(); ++w) {
+    if (late[w]) ++late_events_[w];
   }
-  if (ns != nullptr) ++counted_events_;
+  // An event counts in its decision bucket (the commit script folds that into the analytics
+  // window later), or, when it is too old for the decision window, straight in its analytics
+  // bucket.
+  const std::size_t w = !late[0] ? 0 : (!late[1] ? 1 : 2);
+  if (w == 2) return late;
+  auto ns = namespaces_.find(namespace_id);
+  if (ns == namespaces_.end()) ns = namespaces_.emplace(namespace_id, namespace_delta{}).first;
+  auto& bucket = bucket_for(ns->second.windows[w], windows_[w].bucket_start(ts_ms));
+  ++bucket.events;
+  for (const auto& field : event.fields) {
+    auto it = bucket.fields.find(field.path);
+    if (it == bucket.fields.end()) {
+      it = bucket.fields.emplace(field.path, field_delta{}).first;
+      // A field new to this bucket is the moment to consider a sample: once per field and bucket
+      // rather than per event.
+      auto& samples = ns->second.samples;
+      if (!raw_filter.empty() && !samples.contains(field.path) && wants_sample &&
+          wants_sample(namespace_id, field.path)) {
+        compact_json_sample(raw_filter, k_sample_bytes, samples[field.path]);
+      }
+    }
+    add_observation(it->second, field, event, ts_ms);
+  }
+  ++counted_events_;
   return late;
 }
 
@@ -166,8 +161,10 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     keys.push_back(std::move(key));
     return std::to_string(keys.size());
   };
-  keys.push_back(target.stream);
-  keys.push_back(target.dead_letter_stream);
+  const window_keys decision(target.key_prefix, target.stream, window_kind::decision);
+  const window_keys analytics(target.key_prefix, target.stream, window_kind::analytics);
+  keys = {target.stream, target.dead_letter_stream, decision.unfolded(), decision.due(),
+          analytics.due()};
 
   args.reserve(8 + ids_.size() + 64);
   args.push_back(target.group);
@@ -195,53 +192,56 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     }
   }
 
-  for (std::size_t w = 0; w < windows_.size(); ++w) {
-    const auto& window = windows_[w];
-    const window_keys wkeys(target.key_prefix, target.stream, window.kind);
+  for (const auto& window : windows_) {
     args.push_back(std::to_string(window.bucket_ms));
     args.push_back(std::to_string(window.length_ms));
-    args.push_back(key_index(wkeys.due()));
-    const std::size_t group_count_at = args.size();
+  }
+  // A bucket delta: events, (hash field, increment) pairs, then first/last seen per path.
+  auto append_delta = [&args](const bucket_delta& bucket) {
+    args.push_back(std::to_string(bucket.events));
+    const std::size_t pair_count_at = args.size();
     args.emplace_back();
-    std::size_t groups = 0;
-    for (const auto& [namespace_id, ns] : namespaces_) {
-      const auto& buckets = ns.windows[w];
-      if (buckets.empty()) continue;
-      ++groups;
-      args.push_back(namespace_id);
-      args.push_back(key_index(wkeys.totals(namespace_id)));
-      args.push_back(key_index(wkeys.namespace_buckets(namespace_id)));
-      args.push_back(std::to_string(buckets.size()));
-      // First/last seen over the buckets of this window, per path.
-      string_map<std::pair<std::int64_t, std::int64_t>> seen;
-      for (const auto& bucket : buckets) {
-        const std::string start = std::to_string(bucket.start_ms);
-        args.push_back(start);
-        args.push_back(key_index(wkeys.bucket(namespace_id, start)));
-        args.push_back(std::to_string(bucket.events));
-        const std::size_t pair_count_at = args.size();
-        args.emplace_back();
-        std::size_t pairs = 0;
-        for (const auto& [path, delta] : bucket.fields) {
-          pairs += append_pairs(args, path, delta);
-          auto [it, inserted] = seen.try_emplace(path, delta.first_seen_ms, delta.last_seen_ms);
-          if (!inserted) {
-            it->second.first = std::min(it->second.first, delta.first_seen_ms);
-            it->second.second = std::max(it->second.second, delta.last_seen_ms);
-          }
-        }
-        args[pair_count_at] = std::to_string(pairs);
-      }
-      args.push_back(std::to_string(seen.size()));
-      for (const auto& [path, first_last] : seen) {
-        args.push_back(path);
-        args.push_back(std::to_string(first_last.first));
-        args.push_back(std::to_string(first_last.second));
-        const auto sample = ns.samples.find(path);
-        args.push_back(sample == ns.samples.end() ? std::string() : sample->second);
-      }
+    std::size_t pairs = 0;
+    for (const auto& [path, delta] : bucket.fields)
+      pairs += append_pairs(args, path, delta);
+    args[pair_count_at] = std::to_string(pairs);
+    args.push_back(std::to_string(bucket.fields.size()));
+    for (const auto& [path, delta] : bucket.fields) {
+      args.push_back(path);
+      args.push_back(std::to_string(delta.first_seen_ms));
+      args.push_back(std::to_string(delta.last_seen_ms));
     }
-    args[group_count_at] = std::to_string(groups);
+  };
+  args.push_back(std::to_string(namespaces_.size()));
+  for (const auto& [namespace_id, ns] : namespaces_) {
+    args.push_back(namespace_id);
+    args.push_back(key_index(decision.totals(namespace_id)));
+    args.push_back(key_index(analytics.totals(namespace_id)));
+    args.push_back(key_index(decision.unfolded(namespace_id)));
+    args.push_back(key_index(decision.namespace_buckets(namespace_id)));
+    args.push_back(key_index(analytics.namespace_buckets(namespace_id)));
+    args.push_back(std::to_string(ns.windows[0].size()));
+    for (const auto& bucket : ns.windows[0]) {
+      const std::string start = std::to_string(bucket.start_ms);
+      const std::string start_a = std::to_string(windows_[1].bucket_start(bucket.start_ms));
+      args.push_back(start);
+      args.push_back(key_index(decision.bucket(namespace_id, start)));
+      args.push_back(start_a);
+      args.push_back(key_index(analytics.bucket(namespace_id, start_a)));
+      append_delta(bucket);
+    }
+    args.push_back(std::to_string(ns.windows[1].size()));
+    for (const auto& bucket : ns.windows[1]) {
+      const std::string start = std::to_string(bucket.start_ms);
+      args.push_back(start);
+      args.push_back(key_index(analytics.bucket(namespace_id, start)));
+      append_delta(bucket);
+    }
+    args.push_back(std::to_string(ns.samples.size()));
+    for (const auto& [path, sample] : ns.samples) {
+      args.push_back(path);
+      args.push_back(sample);
+    }
   }
   return request;
 }

@@ -75,7 +75,7 @@ class batch_aggregate {
   bool holds_entry(std::string_view id) const noexcept;  // linear: for the rare reclaim path
 
   // Counts a decoded event of `namespace_id` at `ts_ms` (already clamped against the future)
-  // in every window it is not late for at `now_ms`. Returns, per window in k_all_windows order,
+  // unless it is late for both windows at `now_ms`. Returns, per window in k_all_windows order,
   // whether it was late. `raw_filter` is the entry's filter/fields text: a field that
   // `wants_sample` asks for gets it, compacted, as its sample.
   std::array<bool, 2> add_event(std::string_view namespace_id, const decoded_event& event,
@@ -93,7 +93,9 @@ class batch_aggregate {
   // (namespace id, path) of every sample the batch carries, to record once committed.
   std::vector<std::pair<std::string, std::string>> samples() const;
 
-  // The pre-aggregated delta of one field (tests and diagnostics); nullptr when absent.
+  // The pre-aggregated delta of one field (tests and diagnostics); nullptr when absent. Events
+  // in the decision window are held in decision buckets only; analytics buckets hold the events
+  // too old for the decision window.
   const field_delta* find(std::string_view namespace_id, window_kind window,
                           std::int64_t bucket_start_ms, std::string_view path) const;
   // Events of a namespace in one bucket (0 when absent).
@@ -119,6 +121,8 @@ class batch_aggregate {
     string_map<field_delta> fields;
   };
   struct namespace_delta {
+    // [0]: decision buckets (the commit folds them into the analytics window later);
+    // [1]: analytics buckets of events too old for the decision window.
     std::array<std::vector<bucket_delta>, 2> windows;
     string_map<std::string> samples;  // path -> compact sample filter
   };

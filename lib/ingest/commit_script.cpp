@@ -1,27 +1,29 @@
 #include "ingest/commit_script.hpp"
 
 #include "redis/redis_script.hpp"
+#include "window_store/window_lua.hpp"
 
 namespace index_optimizer {
 namespace {
 
 const redis_script& commit_script() {
-  static const redis_script script(R"lua(
--- KEYS[1] the stream, KEYS[2] its dead-letter stream; the other keys are named by their index in
--- ARGV. ARGV, read in order (batch_aggregate::encode writes it):
+  static const redis_script script(window_script_source(R"lua(
+-- KEYS[1] the stream, KEYS[2] its dead-letter stream, KEYS[3] the decision window's unfolded
+-- set, KEYS[4] and KEYS[5] the decision and analytics due sets; the other keys are named by their
+-- index in ARGV. ARGV, read in order (batch_aggregate::encode writes it):
 --   group, consumer, lowest id, highest id, n, n entry ids,
---   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...)
---   per window (decision, analytics): bucket ms, length ms, due set key, namespace count, per
---     namespace: id, totals key, bucket set key, bucket count, per bucket: start, bucket key,
---     events, pair count, (hash field, increment) pairs; then seen count, per seen field:
---     path, first seen ms, last seen ms, sample ('' for none).
-local stream, dead = KEYS[1], KEYS[2]
-local a = 1
-local function nxt()
-  local v = ARGV[a]
-  a = a + 1
-  return v
-end
+--   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...),
+--   decision bucket ms, decision length ms, analytics bucket ms, analytics length ms,
+--   namespace count, per namespace: id, keys of decision totals, analytics totals, unfolded set,
+--     decision bucket set, analytics bucket set;
+--     decision bucket count, per bucket: start, bucket key, analytics start, analytics bucket key,
+--       then a bucket delta;
+--     analytics-only bucket count (events too old for the decision window), per bucket: start,
+--       bucket key, then a bucket delta;
+--     sample count, per sample: path, sample.
+--   A bucket delta: events, pair count, (hash field, increment) pairs, seen count, per seen
+--   field: path, first seen ms, last seen ms.
+local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local group, consumer, lowest, highest = nxt(), nxt(), nxt(), nxt()
 local n = tonumber(nxt())
 local ids_at = a
@@ -63,70 +65,102 @@ for _ = 1, tonumber(nxt()) do
   redis.call(unpack(args))
 end
 
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local late = {0, 0}
-for w = 1, 2 do
-  local bucket_ms = tonumber(nxt())
-  local length_ms = tonumber(nxt())
-  local due = KEYS[tonumber(nxt())]
-  local cutoff = now - (now % bucket_ms) - length_ms + bucket_ms
+local function read_delta()
+  local d = new_delta()
+  local events = tonumber(nxt())
+  delta_add(d, 'e', events)
   for _ = 1, tonumber(nxt()) do
-    local ns = nxt()
-    local totals = KEYS[tonumber(nxt())]
-    local buckets = KEYS[tonumber(nxt())]
-    local sums, order = {}, {}
-    local function add(f, d)
-      local s = sums[f]
-      if s == nil then
-        order[#order + 1] = f
-        sums[f] = tonumber(d)
-      else
-        sums[f] = s + tonumber(d)
-      end
+    local f = nxt()
+    delta_add(d, f, tonumber(nxt()))
+  end
+  local paths = {}
+  for _ = 1, tonumber(nxt()) do
+    local path = nxt()
+    paths[#paths + 1] = path
+    delta_low(d, 'fs:' .. path, tonumber(nxt()))
+    delta_high(d, 'ls:' .. path, tonumber(nxt()))
+  end
+  return d, events, paths
+end
+
+local now = server_now()
+local bucket_d, length_d, bucket_a, length_a =
+  tonumber(nxt()), tonumber(nxt()), tonumber(nxt()), tonumber(nxt())
+local cut_d = oldest_start(now, bucket_d, length_d)
+local cut_a = oldest_start(now, bucket_a, length_a)
+local late = {0, 0}
+for _ = 1, tonumber(nxt()) do
+  local ns = nxt()
+  local tot_d, tot_a, unfolded_ns, nsb_d, nsb_a = key(), key(), key(), key(), key()
+  local counted_d, counted_a = {}, {}
+  local to_tot_d, to_tot_a = new_delta(), new_delta()
+  local to_buckets_a, buckets_a = {}, {}
+  local function mark(set, paths)
+    for _, path in ipairs(paths) do set[path] = true end
+  end
+  -- Counts that go straight to the analytics window (its bucket and totals).
+  local function to_analytics(start_a, bucket, d, events, paths)
+    if tonumber(start_a) < cut_a then
+      late[2] = late[2] + events
+      return
     end
-    for _ = 1, tonumber(nxt()) do
-      local start = nxt()
-      local bucket = KEYS[tonumber(nxt())]
-      local events = nxt()
-      local pairs_n = tonumber(nxt())
-      if tonumber(start) < cutoff then
-        -- Left the window by the server's clock since the consumer looked: late, not counted.
-        late[w] = late[w] + tonumber(events)
-        a = a + 2 * pairs_n
-      else
-        redis.call('HINCRBY', bucket, 'e', events)
-        add('e', events)
-        for _ = 1, pairs_n do
-          local f, d = nxt(), nxt()
-          redis.call('HINCRBY', bucket, f, d)
-          add(f, d)
-        end
-        redis.call('ZADD', due, start, start .. ':' .. ns)
-        redis.call('ZADD', buckets, start, start)
-      end
+    if to_buckets_a[bucket] == nil then
+      to_buckets_a[bucket] = new_delta()
+      buckets_a[#buckets_a + 1] = bucket
+      redis.call('ZADD', due_a, start_a, start_a .. ':' .. ns)
+      redis.call('ZADD', nsb_a, start_a, start_a)
     end
-    for _, f in ipairs(order) do
-      redis.call('HINCRBY', totals, f, string.format('%d', sums[f]))
+    delta_combine(to_buckets_a[bucket], d)
+    delta_combine(to_tot_a, d)
+    mark(counted_a, paths)
+  end
+  for _ = 1, tonumber(nxt()) do
+    local start, bucket, start_a, bucket_a_key = nxt(), key(), nxt(), key()
+    local d, events, paths = read_delta()
+    local member = start .. ':' .. ns
+    if tonumber(start) < cut_d then
+      -- Left the decision window by the server's clock since the consumer looked.
+      late[1] = late[1] + events
+      to_analytics(start_a, bucket_a_key, d, events, paths)
+    elseif redis.call('ZSCORE', unfolded_ns, start) then
+      -- The common case: only the bucket changes; the sweeper folds it into both windows'
+      -- totals once commits have moved on.
+      merge(bucket, d)
+      redis.call('ZADD', unfolded, now, member)
+      mark(counted_d, paths)
+      mark(counted_a, paths)
+    elseif redis.call('EXISTS', bucket) == 1 then
+      -- Already folded (a late batch): the bucket and every total it was folded into.
+      merge(bucket, d)
+      delta_combine(to_tot_d, d)
+      mark(counted_d, paths)
+      to_analytics(start_a, bucket_a_key, d, events, paths)
+    else
+      merge(bucket, d)
+      redis.call('ZADD', unfolded, now, member)
+      redis.call('ZADD', unfolded_ns, start, start)
+      redis.call('ZADD', due_d, start, member)
+      redis.call('ZADD', nsb_d, start, start)
+      mark(counted_d, paths)
+      mark(counted_a, paths)
     end
-    for _ = 1, tonumber(nxt()) do
-      local path, first, last, sample = nxt(), nxt(), nxt(), nxt()
-      if redis.call('HEXISTS', totals, 'c:' .. path) == 1 then
-        local fs = redis.call('HGET', totals, 'fs:' .. path)
-        if not fs or tonumber(first) < tonumber(fs) then
-          redis.call('HSET', totals, 'fs:' .. path, first)
-        end
-        local ls = redis.call('HGET', totals, 'ls:' .. path)
-        if not ls or tonumber(last) > tonumber(ls) then
-          redis.call('HSET', totals, 'ls:' .. path, last)
-        end
-        if sample ~= '' then redis.call('HSET', totals, 'sm:' .. path, sample) end
-      end
-    end
+  end
+  for _ = 1, tonumber(nxt()) do
+    local start_a, bucket = nxt(), key()
+    local d, events, paths = read_delta()
+    to_analytics(start_a, bucket, d, events, paths)
+  end
+  merge(tot_d, to_tot_d)
+  for _, bucket in ipairs(buckets_a) do merge(bucket, to_buckets_a[bucket]) end
+  merge(tot_a, to_tot_a)
+  for _ = 1, tonumber(nxt()) do
+    local path, sample = nxt(), nxt()
+    if counted_d[path] then redis.call('HSET', tot_d, 'sm:' .. path, sample) end
+    if counted_a[path] then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
   end
 end
 return {'ok', acked, late[1], late[2]}
-)lua");
+)lua"));
   return script;
 }
 

@@ -39,6 +39,9 @@ ingest_metrics::ingest_metrics(prometheus::Registry& registry)
                           "Connections the stream consumer opened after a failure.")),
       swept_buckets_(counter(registry, "index_optimizer_window_swept_buckets_total",
                              "Window buckets aged out of the running totals, by window.")),
+      folded_buckets_(counter(registry, "index_optimizer_window_folded_buckets_total",
+                              "Closed decision buckets folded into the running totals and the "
+                              "analytics window.")),
       commit_seconds_(prometheus::BuildHistogram()
                           .Name("index_optimizer_ingest_commit_duration_seconds")
                           .Help("Time of one commit (counts, acknowledgements and dead letters "
@@ -73,6 +76,7 @@ stream_ingest_metrics ingest_metrics::for_stream(const std::string& stream) {
     m.late_events[static_cast<std::size_t>(window)] = &late_events_.Add(with_window);
     m.swept_buckets[static_cast<std::size_t>(window)] = &swept_buckets_.Add(with_window);
   }
+  m.folded_buckets = &folded_buckets_.Add(labels);
   m.future_clamped = &future_clamped_.Add(labels);
   m.vanished = &vanished_.Add(labels);
   m.reclaimed = &reclaimed_.Add(labels);

@@ -27,6 +27,7 @@ struct stream_ingest_metrics {
   prometheus::Counter* redis_errors = nullptr;
   prometheus::Counter* reconnects = nullptr;
   std::array<prometheus::Counter*, 2> swept_buckets{};  // by window
+  prometheus::Counter* folded_buckets = nullptr;
   prometheus::Histogram* commit_seconds = nullptr;
   prometheus::Histogram* commit_entries = nullptr;
   prometheus::Gauge* lag = nullptr;
@@ -55,6 +56,7 @@ class ingest_metrics {
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Counter>& reconnects_;
   prometheus::Family<prometheus::Counter>& swept_buckets_;
+  prometheus::Family<prometheus::Counter>& folded_buckets_;
   prometheus::Family<prometheus::Histogram>& commit_seconds_;
   prometheus::Family<prometheus::Histogram>& commit_entries_;
   prometheus::Family<prometheus::Gauge>& lag_;

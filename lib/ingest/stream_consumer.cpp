@@ -336,6 +336,10 @@ redis_result<void> stream_consumer::commit() {
   if (batch_.empty()) return {};
   const auto started = clock::now();
   const auto request = batch_.encode(target_);
+  log_debug("ingest: committing", {{"stream", stream_},
+                                   {"entries", batch_.entries()},
+                                   {"keys", request.keys.size()},
+                                   {"args", request.args.size()}});
   auto outcome = commit_batch(*connection_, request);
   if (!outcome) return outcome.error();
   if (!outcome->applied) {
@@ -371,12 +375,13 @@ redis_result<void> stream_consumer::commit() {
 }
 
 redis_result<void> stream_consumer::sweep() {
-  for (const auto& window : windows_) {
-    auto swept = sweep_window(*connection_, cfg_.redis.key_prefix, stream_, window);
-    if (!swept) return swept.error();
-    if (*swept > 0) {
-      metrics_.swept_buckets[static_cast<std::size_t>(window.kind)]->Increment(
-          static_cast<double>(*swept));
+  auto swept =
+      sweep_windows(*connection_, cfg_.redis.key_prefix, stream_, windows_, fold_delay(cfg_));
+  if (!swept) return swept.error();
+  if (swept->folded > 0) metrics_.folded_buckets->Increment(static_cast<double>(swept->folded));
+  for (std::size_t w = 0; w < 2; ++w) {
+    if (swept->expired[w] > 0) {
+      metrics_.swept_buckets[w]->Increment(static_cast<double>(swept->expired[w]));
     }
   }
   return {};

@@ -1,5 +1,6 @@
 #include "metrics/process_collector.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/resource.h>
@@ -27,18 +28,18 @@ prometheus::MetricFamily gauge_family(const std::string& name, const std::string
   return family;
 }
 
+// The kernel's own definition of /proc/stat's btime (the wall clock minus the time since boot),
+// computed from clocks so the start time stays right where /proc/stat is hidden: the systemd unit
+// sets ProcSubset=pid, which leaves only /proc/<pid>/ visible.
 double boot_time_seconds() {
-  std::ifstream in("/proc/stat");
-  std::string key;
-  while (in >> key) {
-    if (key == "btime") {
-      double value = 0;
-      in >> value;
-      return value;
-    }
-    in.ignore(1 << 16, '\n');
+  timespec real{};
+  timespec since_boot{};
+  if (::clock_gettime(CLOCK_REALTIME, &real) != 0 ||
+      ::clock_gettime(CLOCK_BOOTTIME, &since_boot) != 0) {
+    return 0;
   }
-  return 0;
+  return static_cast<double>(real.tv_sec - since_boot.tv_sec) +
+         static_cast<double>(real.tv_nsec - since_boot.tv_nsec) / 1e9;
 }
 
 }  // namespace

@@ -118,21 +118,11 @@ class namespace_api {
   }
 
   api_response patch(api_request& request) {
-    auto parsed = parse_patch_namespace_request(request.raw.body());
-    if (!parsed.ok()) return validation_failed(parsed.errors());
-    const auto now = d_.clock();
-    return update(request, [patch = std::move(parsed).value(), now](const namespace_model& ns) {
-      return to_change_outcome(apply_patch(ns, patch, now));
-    });
+    return parse_and_update(request, parse_patch_namespace_request, apply_patch);
   }
 
   api_response put(api_request& request) {
-    auto parsed = parse_update_namespace_request(request.raw.body());
-    if (!parsed.ok()) return validation_failed(parsed.errors());
-    const auto now = d_.clock();
-    return update(request, [put = std::move(parsed).value(), now](const namespace_model& ns) {
-      return to_change_outcome(apply_put(ns, put, now));
-    });
+    return parse_and_update(request, parse_update_namespace_request, apply_put);
   }
 
   api_response remove(api_request& request) {
@@ -254,6 +244,18 @@ class namespace_api {
                         {"id", std::string(identifier)},
                         {"current_etag", entity_tag(current)}}),
         current);
+  }
+
+  // PATCH and PUT: parse the body, then apply `apply(current, body, now)` through the writer.
+  template <class Parse, class Apply>
+  api_response parse_and_update(api_request& request, Parse parse, Apply apply) {
+    auto parsed = parse(request.raw.body());
+    if (!parsed.ok()) return validation_failed(parsed.errors());
+    const auto now = d_.clock();
+    return update(request,
+                  [body = std::move(parsed).value(), now, apply](const namespace_model& ns) {
+                    return to_change_outcome(apply(ns, body, now));
+                  });
   }
 
   api_response update(api_request& request, namespace_change change) {
@@ -413,8 +415,6 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
   auto registry = std::make_shared<namespace_registry>(redis, registry_options,
                                                        std::move(on_namespace_deleted));
   namespace_writer_options writer_options;
-  // The lock is renewed between Qdrant calls, so it must outlast the longest single call.
-  writer_options.lock.lease = cfg.qdrant.index_timeout + cfg.qdrant.request_timeout;
   writer_options.lock.acquire_timeout = cfg.redis.command_timeout;
   // A waiting writer gives up well inside the HTTP request timeout.
   writer_options.lock.wait =
@@ -426,7 +426,6 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
   dependencies.writer = writer;
   dependencies.qdrant = qdrant;
   dependencies.settings = cfg.namespaces;
-  dependencies.protected_indexes = default_protected_indexes();
   add_namespace_routes(router, std::move(dependencies));
   add_openapi_route(router);
   return writer;

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "http/router.hpp"
 #include "namespace_model/payload_index_config.hpp"
+#include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_registry.hpp"
 #include "namespace_writer/namespace_writer.hpp"
 #include "qdrant_client/qdrant_gateway.hpp"
@@ -22,7 +23,7 @@ struct namespace_api_dependencies {
   qdrant_gateway* qdrant = nullptr;          // nullptr: catalog-only (document_count is null)
   namespaces_config settings;                // defaults for new namespaces
   // The protected indexes every new namespace starts with.
-  std::vector<payload_index_config> protected_indexes;
+  std::vector<payload_index_config> protected_indexes = default_protected_indexes();
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };

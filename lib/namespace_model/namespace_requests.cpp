@@ -146,10 +146,9 @@ validation_result<create_namespace_request> validate_create_namespace_request(co
   }
   if (const auto* extractors = o->if_contains("feature_extractors")) {
     const auto floc = jc::at(k_body, "feature_extractors");
+    // Mixpeek requires at least one extractor; an index optimizer runs none, so an empty list
+    // is accepted (docs/namespace-model.md).
     if (const auto* list = jc::as_list(*extractors, floc, out)) {
-      if (list->empty()) {
-        jc::add(out, "too_short", floc, "List should have at least 1 item after validation, not 0");
-      }
       for (std::size_t i = 0; i < list->size(); ++i) {
         if (auto extractor = parse_feature_extractor(
                 (*list)[i], jc::at(floc, static_cast<std::int64_t>(i)), out)) {

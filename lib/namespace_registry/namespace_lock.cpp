@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <random>
+#include <stop_token>
 #include <thread>
 
 #include "logging/logger.hpp"
@@ -39,7 +43,25 @@ registry_error unavailable(const redis_error& error) {
   return {registry_errc::unavailable, "redis: " + error.message, std::nullopt};
 }
 
+// 1 renewed, 0 not ours any more, nullopt when Redis could not be asked.
+std::optional<long long> renew_once(redis_pool& pool, const std::string& key,
+                                    const std::string& token,
+                                    const namespace_lock_options& options) {
+  auto lease = pool.acquire(options.acquire_timeout);
+  if (!lease) return std::nullopt;
+  const std::array<std::string, 1> keys{key};
+  const std::array<std::string, 2> args{token, std::to_string(options.lease.count())};
+  auto reply = eval(**lease, k_renew_script, keys, args);
+  if (!reply || reply->is_error()) return std::nullopt;
+  return reply->to_integer();
+}
+
 }  // namespace
+
+struct namespace_lock::renewal {
+  std::atomic<bool> lost{false};
+  std::jthread thread;  // declared last: stopped and joined before `lost` goes away
+};
 
 namespace_lock::namespace_lock(redis_pool* pool, std::string key, std::string token,
                                namespace_lock_options options)
@@ -85,7 +107,8 @@ namespace_lock::namespace_lock(namespace_lock&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)),
       key_(std::move(other.key_)),
       token_(std::move(other.token_)),
-      options_(other.options_) {}
+      options_(other.options_),
+      renewal_(std::move(other.renewal_)) {}
 
 namespace_lock& namespace_lock::operator=(namespace_lock&& other) noexcept {
   if (this != &other) {
@@ -94,6 +117,7 @@ namespace_lock& namespace_lock::operator=(namespace_lock&& other) noexcept {
     key_ = std::move(other.key_);
     token_ = std::move(other.token_);
     options_ = other.options_;
+    renewal_ = std::move(other.renewal_);
   }
   return *this;
 }
@@ -107,19 +131,44 @@ registry_result<void> namespace_lock::renew() {
     return registry_error{registry_errc::lock_lost, "the namespace lock was released",
                           std::nullopt};
   }
-  auto lease = pool_->acquire(options_.acquire_timeout);
-  if (!lease) return unavailable(lease.error());
-  const std::array<std::string, 1> keys{key_};
-  const std::array<std::string, 2> args{token_, std::to_string(options_.lease.count())};
-  auto reply = eval(**lease, k_renew_script, keys, args);
-  if (!reply) return unavailable(reply.error());
-  if (reply->to_integer() == 1) return {};
+  const auto renewed = renew_once(*pool_, key_, token_, options_);
+  if (!renewed) {
+    return registry_error{registry_errc::unavailable,
+                          "redis: could not renew the namespace lock " + key_, std::nullopt};
+  }
+  if (*renewed == 1) return {};
   return registry_error{registry_errc::lock_lost,
                         "the namespace lock " + key_ + " expired and was taken by another writer",
                         std::nullopt};
 }
 
+void namespace_lock::keep_renewed() {
+  if (pool_ == nullptr || renewal_) return;
+  renewal_ = std::make_unique<renewal>();
+  renewal_->thread = std::jthread([pool = pool_, key = key_, token = token_, options = options_,
+                                   state = renewal_.get()](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    std::unique_lock hold(mutex);
+    while (!wake.wait_for(hold, stop, options.lease / 3, [&] { return stop.stop_requested(); })) {
+      const auto renewed = renew_once(*pool, key, token, options);
+      if (!renewed) {
+        log_warn("could not renew a namespace lock; retrying", {{"key", key}});
+      } else if (*renewed != 1) {
+        log_error("a namespace lock expired while held and was taken over", {{"key", key}});
+        state->lost = true;
+        return;
+      }
+    }
+  });
+}
+
+bool namespace_lock::lost() const noexcept {
+  return renewal_ && renewal_->lost.load();
+}
+
 void namespace_lock::release() noexcept {
+  renewal_.reset();  // stops and joins the renewal thread first
   if (pool_ == nullptr) return;
   redis_pool* pool = std::exchange(pool_, nullptr);
   try {

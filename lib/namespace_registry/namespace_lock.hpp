@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,9 +12,10 @@
 namespace index_optimizer {
 
 struct namespace_lock_options {
-  // Time-to-live of the lock. It must outlast the longest step taken while holding it (one
-  // Qdrant call: an index build with wait=true), because it is renewed only between steps.
-  std::chrono::milliseconds lease{std::chrono::minutes(11)};
+  // Time-to-live of the lock. keep_renewed() extends it every lease / 3 while it is held, so a
+  // long Qdrant call never outlives it, and a holder that dies blocks the namespace for at most
+  // this long.
+  std::chrono::milliseconds lease{std::chrono::seconds(30)};
   // How long acquire() keeps trying before answering busy.
   std::chrono::milliseconds wait{std::chrono::seconds(10)};
   std::chrono::milliseconds acquire_timeout{2000};  // for a pooled connection
@@ -27,6 +29,8 @@ struct namespace_lock_options {
 //
 // Released (compare-and-delete on the token) on destruction. A holder that dies leaves the lock
 // until its lease runs out.
+//
+// Not thread-safe itself (one owner); the renewal thread only touches its own state.
 class namespace_lock {
  public:
   // Waits up to options.wait, polling with a growing pause; busy when still held by another.
@@ -41,6 +45,11 @@ class namespace_lock {
 
   // Extends the lease from now; lock_lost when another holder took over after ours expired.
   registry_result<void> renew();
+  // Starts a background thread that renews the lease every lease / 3 until release(). A Redis
+  // failure during renewal is retried at the next tick; a lock found taken over sets lost().
+  void keep_renewed();
+  // The renewal thread found the lock taken over (our lease had run out).
+  bool lost() const noexcept;
   // Releases early (idempotent).
   void release() noexcept;
 
@@ -50,10 +59,13 @@ class namespace_lock {
   namespace_lock(redis_pool* pool, std::string key, std::string token,
                  namespace_lock_options options);
 
+  struct renewal;
+
   redis_pool* pool_ = nullptr;
   std::string key_;
   std::string token_;
   namespace_lock_options options_;
+  std::unique_ptr<renewal> renewal_;  // null until keep_renewed()
 };
 
 }  // namespace index_optimizer

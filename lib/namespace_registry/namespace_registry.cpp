@@ -14,7 +14,7 @@
 namespace index_optimizer {
 namespace {
 
-// KEYS: doc, names, order. ARGV: id, name, document, creation score (unix ms).
+// KEYS: doc, names, order. ARGV: id, name, document, creation score (unix microseconds).
 const redis_script k_create_script(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'id_taken' end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 'name_taken' end
@@ -87,9 +87,11 @@ std::string storage_text(const namespace_model& model) {
   return boost::json::serialize(to_storage_json(model));
 }
 
-std::int64_t unix_ms(const std::optional<std::chrono::system_clock::time_point>& t) {
+// Microseconds keep namespaces created in the same millisecond in creation order, and stay below
+// 2^53, so the sorted set's double scores hold them exactly.
+std::int64_t unix_us(const std::optional<std::chrono::system_clock::time_point>& t) {
   if (!t) return 0;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(t->time_since_epoch()).count();
 }
 
 }  // namespace
@@ -211,7 +213,7 @@ registry_result<namespace_model> namespace_registry::create(namespace_model mode
                                         keys_.order()};
   const std::array<std::string, 4> args{model.namespace_id, model.namespace_name,
                                         storage_text(model),
-                                        std::to_string(unix_ms(model.created_at))};
+                                        std::to_string(unix_us(model.created_at))};
   auto reply = eval(*lease.value(), k_create_script, keys, args);
   if (!reply) return unavailable(reply.error());
   const auto status = reply->to_optional_string();

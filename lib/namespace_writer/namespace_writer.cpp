@@ -135,13 +135,10 @@ std::vector<operation_report> namespace_writer::apply(
 
   for (auto& report : reports) {
     const auto& op = report.operation;
-    if (lock != nullptr) {
-      // Renewed before every call, so the lock outlives each step however many there are.
-      auto renewed = lock->renew();
-      if (!renewed) {
-        report.error = "not sent: " + renewed.error().message;
-        return reports;
-      }
+    if (lock != nullptr && lock->lost()) {
+      // Another writer holds the namespace now: our calls would interleave with theirs.
+      report.error = "not sent: the namespace lock expired and was taken by another writer";
+      return reports;
     }
     const auto sent =
         op.action == index_action::delete_
@@ -274,6 +271,7 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
   auto lock = namespace_lock::acquire(registry_->pool(), registry_->keys().lock(namespace_id),
                                       options_.lock);
   if (!lock) return failure(std::move(result), lock.error());
+  lock->keep_renewed();
 
   // Operations Qdrant applied (or may have) in attempts whose store then lost a race: their
   // fields are brought back in line before this call returns.

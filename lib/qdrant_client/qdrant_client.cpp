@@ -63,6 +63,15 @@ bool is_success(unsigned status) {
   return status >= 200 && status < 300;
 }
 
+// An answer in Qdrant's envelope whose `result` `parse_result` reads.
+template <class T>
+qdrant_result<T> parse_enveloped(const qdrant::http_response& response,
+                                 qdrant_result<T> (*parse_result)(const json::value&)) {
+  auto result = qdrant::parse_envelope(response.result_int(), response.body());
+  if (!result) return result.error();
+  return parse_result(result.value());
+}
+
 }  // namespace
 
 qdrant_client::qdrant_client(const qdrant_config& config, prometheus::Registry* registry,
@@ -97,12 +106,9 @@ qdrant_result<qdrant_collection_info> qdrant_client::collection_info(std::string
                qdrant::collection_target(collection),
                {},
                request_timeout_};
-  return run<qdrant_collection_info>(
-      c, [](const qdrant::http_response& response) -> qdrant_result<qdrant_collection_info> {
-        auto result = qdrant::parse_envelope(response.result_int(), response.body());
-        if (!result) return result.error();
-        return qdrant::parse_collection_info(result.value());
-      });
+  return run<qdrant_collection_info>(c, [](const qdrant::http_response& response) {
+    return parse_enveloped(response, qdrant::parse_collection_info);
+  });
 }
 
 qdrant_result<qdrant_update_result> qdrant_client::create_index(std::string_view collection,
@@ -115,12 +121,9 @@ qdrant_result<qdrant_update_result> qdrant_client::create_index(std::string_view
   const call c{operation::create_index, http::verb::put,
                qdrant::create_index_target(collection, wait), json::serialize(body),
                index_timeout_ + request_timeout_};
-  return run<qdrant_update_result>(
-      c, [](const qdrant::http_response& response) -> qdrant_result<qdrant_update_result> {
-        auto result = qdrant::parse_envelope(response.result_int(), response.body());
-        if (!result) return result.error();
-        return qdrant::parse_update_result(result.value());
-      });
+  return run<qdrant_update_result>(c, [](const qdrant::http_response& response) {
+    return parse_enveloped(response, qdrant::parse_update_result);
+  });
 }
 
 qdrant_result<qdrant_update_result> qdrant_client::delete_index(std::string_view collection,
@@ -130,12 +133,9 @@ qdrant_result<qdrant_update_result> qdrant_client::delete_index(std::string_view
                qdrant::delete_index_target(collection, field_name),
                {},
                request_timeout_};
-  return run<qdrant_update_result>(
-      c, [](const qdrant::http_response& response) -> qdrant_result<qdrant_update_result> {
-        auto result = qdrant::parse_envelope(response.result_int(), response.body());
-        if (!result) return result.error();
-        return qdrant::parse_update_result(result.value());
-      });
+  return run<qdrant_update_result>(c, [](const qdrant::http_response& response) {
+    return parse_enveloped(response, qdrant::parse_update_result);
+  });
 }
 
 template <class T, class Parse>

@@ -16,10 +16,6 @@
 #include "qdrant_client/qdrant_metrics.hpp"
 #include "qdrant_client/qdrant_retry.hpp"
 
-namespace prometheus {
-class Registry;
-}
-
 namespace index_optimizer {
 
 // Tuning the configuration file does not expose; tests shorten the waits.

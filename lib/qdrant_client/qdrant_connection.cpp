@@ -7,7 +7,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -15,6 +14,10 @@
 #include <boost/beast/http/write.hpp>
 
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include "qdrant_client/qdrant_target.hpp"
@@ -76,6 +79,57 @@ std::string describe_tls_failure(SSL* ssl_handle, const error_code& ec) {
   return text;
 }
 
+struct resolution {
+  error_code ec;
+  tcp::resolver::results_type endpoints;
+  bool timed_out = false;
+};
+
+// getaddrinfo cannot be cancelled, and Asio joins its resolver thread when the io_context goes
+// away, so a hung DNS server would outlast any timer. A DNS name is therefore resolved on a
+// thread of its own that the caller stops waiting for at the deadline; the thread finishes
+// whenever getaddrinfo returns and its result is dropped. IP literals need no lookup.
+resolution resolve(const std::string& host, int port,
+                   std::chrono::steady_clock::time_point deadline) {
+  const std::string service = std::to_string(port);
+  resolution result;
+  if (is_ip_literal(host)) {
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    result.endpoints = resolver.resolve(
+        host, service, tcp::resolver::numeric_host | tcp::resolver::numeric_service, result.ec);
+    return result;
+  }
+  struct shared_state {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    resolution result;
+  };
+  auto state = std::make_shared<shared_state>();
+  try {
+    std::thread([state, host, service] {
+      asio::io_context io;
+      tcp::resolver resolver(io);
+      resolution found;
+      found.endpoints = resolver.resolve(host, service, tcp::resolver::numeric_service, found.ec);
+      std::lock_guard lock(state->mutex);
+      state->result = std::move(found);
+      state->done = true;
+      state->done_cv.notify_all();
+    }).detach();
+  } catch (const std::system_error& e) {
+    result.ec = e.code();
+    return result;
+  }
+  std::unique_lock lock(state->mutex);
+  if (!state->done_cv.wait_until(lock, deadline, [&] { return state->done; })) {
+    result.timed_out = true;
+    return result;
+  }
+  return state->result;
+}
+
 }  // namespace
 
 qdrant_connection::qdrant_connection(const qdrant_endpoint& endpoint) : endpoint_(endpoint) {}
@@ -117,37 +171,18 @@ std::optional<qdrant_error> qdrant_connection::connect(ssl::context* tls,
                                                        std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
 
-  // Resolution runs on Asio's resolver thread; the timer abandons it at the deadline.
-  tcp::resolver resolver(io_);
-  asio::steady_timer timer(io_);
-  tcp::resolver::results_type endpoints;
-  error_code resolve_ec;
-  bool resolve_timed_out = false;
-  const auto flags =
-      tcp::resolver::numeric_service |
-      (is_ip_literal(endpoint_.host) ? tcp::resolver::numeric_host : tcp::resolver::flags{});
-  resolver.async_resolve(endpoint_.host, std::to_string(endpoint_.port), flags,
-                         [&](error_code ec, tcp::resolver::results_type results) {
-                           resolve_ec = ec;
-                           endpoints = std::move(results);
-                           timer.cancel();
-                         });
-  timer.expires_at(deadline);
-  timer.async_wait([&](error_code ec) {
-    if (ec) return;
-    resolve_timed_out = true;
-    resolver.cancel();
-  });
-  run();
-  if (resolve_timed_out) {
+  const auto resolved = resolve(endpoint_.host, endpoint_.port, deadline);
+  if (resolved.timed_out) {
     return make_error(qdrant_error::kind::timeout, "resolving Qdrant host " + endpoint_.host +
                                                        " took longer than " +
                                                        milliseconds_text(timeout));
   }
-  if (resolve_ec) {
-    return make_error(qdrant_error::kind::unreachable,
-                      "cannot resolve Qdrant host " + endpoint_.host + ": " + resolve_ec.message());
+  if (resolved.ec) {
+    return make_error(
+        qdrant_error::kind::unreachable,
+        "cannot resolve Qdrant host " + endpoint_.host + ": " + resolved.ec.message());
   }
+  const auto& endpoints = resolved.endpoints;
 
   if (tls != nullptr) {
     stream_.emplace<tls_stream>(io_, *tls);

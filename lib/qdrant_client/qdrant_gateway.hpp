@@ -79,9 +79,9 @@ class qdrant_gateway {
   virtual qdrant_result<qdrant_collection_info> collection_info(std::string_view collection) = 0;
   // PUT /collections/{collection}/index?wait=true&timeout=s with {"field_name", "field_schema"};
   // the schema is sent exactly as given (a type string or a params object).
-  virtual qdrant_result<qdrant_update_result> create_index(std::string_view collection,
-                                                           std::string_view field_name,
-                                                           const boost::json::value& field_schema) = 0;
+  virtual qdrant_result<qdrant_update_result> create_index(
+      std::string_view collection, std::string_view field_name,
+      const boost::json::value& field_schema) = 0;
   // DELETE /collections/{collection}/index/{field_name}?wait=true (names percent-encoded).
   virtual qdrant_result<qdrant_update_result> delete_index(std::string_view collection,
                                                            std::string_view field_name) = 0;

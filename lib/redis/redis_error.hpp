@@ -1,12 +1,10 @@
 #pragma once
 
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <type_traits>
-#include <utility>
-#include <variant>
+
+#include "value_or_error/value_or_error.hpp"
 
 namespace index_optimizer {
 
@@ -34,57 +32,9 @@ struct redis_error {
   std::error_code error_code() const noexcept { return make_error_code(code); }
 };
 
-// Value-or-redis_error; std::expected is C++23 and we build as C++20. Accessing the wrong
-// alternative is a programming error and throws std::logic_error.
+// Value-or-redis_error (see value_or_error.hpp).
 template <class T>
-class [[nodiscard]] redis_result {
- public:
-  redis_result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  redis_result(redis_error error) : state_(std::in_place_index<1>, std::move(error)) {}
-
-  bool has_value() const noexcept { return state_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
-
-  T& value() & { return (require_value(), std::get<0>(state_)); }
-  const T& value() const& { return (require_value(), std::get<0>(state_)); }
-  T&& value() && { return (require_value(), std::get<0>(std::move(state_))); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
-  const redis_error& error() const {
-    if (has_value()) throw std::logic_error("redis_result holds a value, not an error");
-    return std::get<1>(state_);
-  }
-
- private:
-  void require_value() const {
-    if (!has_value()) {
-      throw std::logic_error("redis_result holds an error: " + std::get<1>(state_).message);
-    }
-  }
-
-  std::variant<T, redis_error> state_;
-};
-
-template <>
-class [[nodiscard]] redis_result<void> {
- public:
-  redis_result() = default;
-  redis_result(redis_error error) : error_(std::move(error)) {}
-
-  bool has_value() const noexcept { return !error_.has_value(); }
-  explicit operator bool() const noexcept { return has_value(); }
-  const redis_error& error() const {
-    if (!error_) throw std::logic_error("redis_result<void> holds no error");
-    return *error_;
-  }
-
- private:
-  std::optional<redis_error> error_;
-};
+using redis_result = value_or_error<T, redis_error>;
 
 }  // namespace index_optimizer
 

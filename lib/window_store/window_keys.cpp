@@ -45,6 +45,14 @@ std::string window_keys::due() const {
   return base_ + "due";
 }
 
+std::string window_keys::unfolded() const {
+  return base_ + "open";
+}
+
+std::string window_keys::unfolded(std::string_view namespace_id) const {
+  return base_ + "open:" + std::string(namespace_id);
+}
+
 std::string format_due_member(std::int64_t start_ms, std::string_view namespace_id) {
   return std::to_string(start_ms) + ":" + std::string(namespace_id);
 }

@@ -31,6 +31,13 @@ class window_keys {
   // Sorted set: every bucket of the window, member "<start>:<namespace_id>" scored by start, so
   // the sweeper finds the oldest first.
   std::string due() const;
+  // Decision window only. Sorted set: buckets not yet folded into the totals, member
+  // "<start>:<namespace_id>" scored by the server time of their last write, so the sweeper folds
+  // those no commit has touched for a while.
+  std::string unfolded() const;
+  // Sorted set: the namespace's unfolded bucket starts (member and score), for readers and for the
+  // commit to tell an unfolded bucket from a folded one.
+  std::string unfolded(std::string_view namespace_id) const;
 
   const std::string& base() const noexcept { return base_; }
 

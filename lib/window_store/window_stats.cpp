@@ -116,7 +116,6 @@ std::string sample(std::string_view path) {
 
 void window_totals_builder::add(
     const std::vector<std::pair<std::string_view, std::string_view>>& hash) {
-  // The sample of the hash whose last_seen is newest wins when several streams saw the field.
   std::map<std::string_view, std::int64_t> last_seen_here;
   std::vector<std::pair<std::string_view, std::string_view>> samples;
   for (const auto& [name, value] : hash) {
@@ -167,11 +166,12 @@ void window_totals_builder::add(
     }
   }
   for (const auto& [path, sample] : samples) {
-    const auto it = fields_.find(path);
-    if (it == fields_.end()) continue;
+    // The sample of the hash whose last_seen is newest wins when several streams saw the field
+    // (a hash may hold a sample without the count: that is still in an unfolded bucket).
     const auto seen = last_seen_here.find(path);
-    const bool newest = seen != last_seen_here.end() && seen->second >= it->second.last_seen_ms;
-    if (it->second.sample_filter.empty() || newest) it->second.sample_filter = std::string(sample);
+    const std::int64_t seen_ms = seen == last_seen_here.end() ? 0 : seen->second;
+    auto [it, inserted] = samples_.try_emplace(std::string(path), std::string(sample), seen_ms);
+    if (!inserted && seen_ms >= it->second.second) it->second = {std::string(sample), seen_ms};
   }
 }
 
@@ -184,7 +184,11 @@ namespace_window_stats window_totals_builder::build(std::string namespace_id,
   out.fields.reserve(fields_.size());
   for (auto& [path, field] : fields_) {
     // A field without a count is the remains of a hash being swept concurrently; not a field.
-    if (field.count > 0) out.fields.push_back(std::move(field));
+    if (field.count == 0) continue;
+    if (const auto sample = samples_.find(path); sample != samples_.end()) {
+      field.sample_filter = std::move(sample->second.first);
+    }
+    out.fields.push_back(std::move(field));
   }
   std::stable_sort(out.fields.begin(), out.fields.end(),
                    [](const auto& a, const auto& b) { return a.count > b.count; });

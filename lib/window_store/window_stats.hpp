@@ -78,8 +78,8 @@ std::string last_seen(std::string_view path);   // totals only
 std::string sample(std::string_view path);      // totals only
 }  // namespace window_hash
 
-// Builds namespace_window_stats from totals hashes (HGETALL replies as name/value pairs), summing
-// one hash per stream.
+// Builds namespace_window_stats from window hashes (HGETALL replies as name/value pairs): the
+// totals of every stream and their unfolded buckets, summed.
 class window_totals_builder {
  public:
   // Adds one hash. Unknown or malformed fields are skipped, so an older reader survives a newer
@@ -90,6 +90,8 @@ class window_totals_builder {
  private:
   std::uint64_t events_ = 0;
   std::map<std::string, field_window_stats, std::less<>> fields_;
+  // path -> (sample, last_seen of the hash it came from)
+  std::map<std::string, std::pair<std::string, std::int64_t>, std::less<>> samples_;
 };
 
 }  // namespace index_optimizer

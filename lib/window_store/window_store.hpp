@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -12,20 +14,35 @@
 namespace index_optimizer {
 
 // The window counts in Redis (layout: docs/redis-keys.md, "Window counts"). Ingestion adds to
-// them (ingest/commit_script); this is everything else: ageing buckets out, reading a namespace,
-// deleting a namespace's counts. Every call is a few round trips on the caller's connection and
-// every change is one atomic Lua step, so any number of instances may run them concurrently.
+// them (ingest/commit_script); this is everything else: folding and ageing buckets, reading a
+// namespace, deleting a namespace's counts. Every change is one atomic Lua step, so any number
+// of instances may run these concurrently.
+//
+// A commit writes a namespace's events to its decision bucket only. Once no commit has touched a
+// closed bucket for fold_delay, the sweeper folds it into the decision totals and into the
+// analytics window (bucket and totals); when a bucket leaves its window the sweeper subtracts it
+// from the totals. A read adds the namespace's few unfolded buckets to its totals.
 
-// Ages out the buckets of `stream`'s window that have left it (by the Redis server's clock),
-// subtracting each from its namespace's running totals in the same atomic step. Returns how many
-// buckets were removed. Buckets are taken oldest first, `step_buckets` per script call, so no
-// call blocks Redis for long; it stops after `max_steps` calls (the next sweep continues).
-redis_result<std::size_t> sweep_window(redis_connection& connection, std::string_view key_prefix,
-                                       std::string_view stream, const window_spec& window,
-                                       std::size_t step_buckets = 32, std::size_t max_steps = 64);
+// How long a closed decision bucket stays open to cheap commits before it is folded: long enough
+// that a batch straddling the bucket's end, or a backlog being drained, still finds it unfolded.
+std::chrono::milliseconds fold_delay(const config& cfg);
 
-// A namespace's counts over one window, summed over cfg.ingest.streams. Sweeps each stream's
-// window first, so the result is exact as of the call (to the bound in docs/events.md) even if no
+struct sweep_counts {
+  std::size_t folded = 0;
+  std::array<std::size_t, 2> expired{};  // by window, k_all_windows order
+};
+
+// Folds and ages out what is due in `stream`'s windows (by the Redis server's clock). Candidates
+// are taken oldest first, `step_buckets` of each kind per script call, so no call blocks Redis for
+// long; it stops after `max_steps` calls (the next sweep continues).
+redis_result<sweep_counts> sweep_windows(redis_connection& connection, std::string_view key_prefix,
+                                         std::string_view stream,
+                                         const std::array<window_spec, 2>& windows,
+                                         std::chrono::milliseconds fold_delay,
+                                         std::size_t step_buckets = 32, std::size_t max_steps = 64);
+
+// A namespace's counts over one window, summed over cfg.ingest.streams. Sweeps each stream
+// first, so the result is exact as of the call (to the bound in docs/events.md) even if no
 // consumer is running. Costs O(the namespace's fields) plus any sweeping that was due.
 redis_result<namespace_window_stats> read_namespace_window(redis_connection& connection,
                                                            const config& cfg,

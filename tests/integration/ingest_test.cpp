@@ -4,9 +4,11 @@
 #include <prometheus/registry.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -125,6 +127,17 @@ class IngestTest : public ::testing::Test {
     for (std::size_t i = 0; i < n; ++i)
       events.push_back(generator.next(reference));
     return events;
+  }
+
+  // The count of field "a" of namespace alpha; a failed read fails the test and counts 0.
+  std::uint64_t count_of_a(const config& cfg, window_kind kind) {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
+    if (!stats) {
+      ADD_FAILURE() << stats.error().message;
+      return 0;
+    }
+    const auto* a = stats->find("a");
+    return a == nullptr ? 0 : a->count;
   }
 
   std::vector<std::string> keys_matching(const std::string& pattern) {
@@ -470,12 +483,7 @@ TEST_F(IngestTest, BucketsAgeOutOfBothWindows) {
   add_events(connection_, k_stream,
              std::vector<entry_fields>(10, {{"namespace", "alpha"}, {"fields", R"(["a", "b"])"}}));
   await_drained();
-  auto count_of = [&](window_kind kind) -> std::uint64_t {
-    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", kind);
-    if (!stats) return 999;
-    const auto* a = stats->find("a");
-    return a == nullptr ? 0 : a->count;
-  };
+  auto count_of = [&](window_kind kind) { return count_of_a(cfg, kind); };
   // The events' bucket stays in the decision window for 2-3 s, in the analytics window 4-6 s.
   EXPECT_EQ(count_of(window_kind::decision), 10u);
   EXPECT_EQ(count_of(window_kind::analytics), 10u);
@@ -485,6 +493,49 @@ TEST_F(IngestTest, BucketsAgeOutOfBothWindows) {
   // The sweeper (running in the consumer) leaves no key behind: totals, buckets and indexes.
   ASSERT_TRUE(wait_until([&] { return keys_matching("io:*win*").empty(); }, 10s))
       << keys_matching("io:*win*").front();
+}
+
+// Commits go to an unfolded decision bucket, to one already folded into the totals and the
+// analytics window (a late batch), or straight to the analytics window (older than the decision
+// window): every path counts each event once in each window it belongs to.
+TEST_F(IngestTest, EventsCountOnceWhetherTheirBucketIsUnfoldedFoldedOrAnalyticsOnly) {
+  auto cfg = test_config(redis_);
+  cfg.window.length = 1h;
+  cfg.window.bucket = 1s;
+  prometheus::Registry registry;
+  ingest_service service(cfg, registry);
+  service.start();
+  const std::int64_t ts = unix_now_ms() - 5000;  // a closed bucket
+  const entry_fields event = {
+      {"namespace", "alpha"}, {"ts", std::to_string(ts)}, {"fields", R"(["a"])"}};
+  add_events(connection_, k_stream, std::vector<entry_fields>(5, event));
+  await_drained();
+  const std::string unfolded = "io:{events}:win:d:open:ns_alpha0000001";
+  EXPECT_EQ(redis_.cli({"ZCARD", unfolded}), "1") << "a new bucket starts unfolded";
+  auto count_of = [&](window_kind kind) { return count_of_a(cfg, kind); };
+  EXPECT_EQ(count_of(window_kind::decision), 5u);
+  EXPECT_EQ(count_of(window_kind::analytics), 5u);
+
+  ASSERT_TRUE(wait_until([&] { return redis_.cli({"ZCARD", unfolded}) == "0"; }, 20s));
+  EXPECT_GE(metric_sum(registry, "index_optimizer_window_folded_buckets_total"), 1);
+  EXPECT_EQ(count_of(window_kind::decision), 5u);
+  EXPECT_EQ(count_of(window_kind::analytics), 5u);
+
+  add_events(connection_, k_stream, std::vector<entry_fields>(3, event));
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(2, {{"namespace", "alpha"},
+                                           {"ts", std::to_string(unix_now_ms() - 2 * 86'400'000)},
+                                           {"fields", R"(["a"])"}}));
+  await_drained();
+  EXPECT_EQ(redis_.cli({"ZCARD", unfolded}), "0") << "a late batch does not unfold its bucket";
+  EXPECT_EQ(count_of(window_kind::decision), 8u);
+  EXPECT_EQ(count_of(window_kind::analytics), 10u);
+  auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::analytics);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->events, 10u);
+  // The two-day-old events reach the analytics window only, and are its first sighting.
+  EXPECT_LT(stats->find("a")->first_seen_ms, ts);
+  EXPECT_EQ(stats->find("a")->last_seen_ms, ts);
 }
 
 TEST_F(IngestTest, DeletingANamespaceRemovesItsCountsOnly) {
@@ -525,6 +576,43 @@ TEST_F(IngestTest, StopCommitsTheBatchInHandPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "the blocking read was not ended";
   EXPECT_TRUE(drained());
   expect_windows_equal(cfg, reference);
+}
+
+TEST_F(IngestTest, ReportsHeartbeatsAndRedisFailuresThroughItsHooks) {
+  std::atomic<int> heartbeats{0};
+  std::mutex mutex;
+  std::vector<std::string> failures;
+  ingest_health_hooks hooks{[&] { ++heartbeats; },
+                            [&](std::string reason) {
+                              std::lock_guard lock(mutex);
+                              failures.push_back(std::move(reason));
+                            }};
+  auto failure_count = [&] {
+    std::lock_guard lock(mutex);
+    return failures.size();
+  };
+  prometheus::Registry registry;
+  ingest_service service(test_config(redis_), registry, hooks);
+  service.start();
+  ASSERT_TRUE(wait_until([&] { return heartbeats.load() > 2; }));
+  EXPECT_EQ(failure_count(), 0u);
+
+  redis_.stop();
+  ASSERT_TRUE(wait_until([&] { return failure_count() > 0; }));
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(failures.front().rfind(k_stream + ": ", 0), 0u) << failures.front();
+  }
+  // No heartbeat while Redis is down: the watchdog must see the consumer stall.
+  const int beats_while_down = heartbeats.load();
+  const auto failures_before = failure_count();
+  ASSERT_TRUE(wait_until([&] { return failure_count() > failures_before; }));
+  EXPECT_EQ(heartbeats.load(), beats_while_down);
+
+  redis_.start();
+  ASSERT_TRUE(wait_until([&] { return heartbeats.load() > beats_while_down; }, 30s));
+  EXPECT_GE(metric_sum(registry, "index_optimizer_ingest_redis_errors_total"), 2);
+  EXPECT_GE(metric_sum(registry, "index_optimizer_ingest_reconnects_total"), 1);
 }
 
 TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
@@ -583,10 +671,12 @@ TEST_F(IngestTest, SigkilledWorkersLoseAndDuplicateNothing) {
   for (int round = 0; round < 8; ++round) {
     const std::string consumer = round % 3 == 2 ? "worker-" + std::to_string(round) : "worker";
     child_process worker(binary.string(), {write_config(consumer).string()});
-    const auto before = read_group_state(connection_, k_stream, "index-optimizer").lag;
-    // Killed at a random moment once it is consuming: mid-read, mid-decode or mid-commit.
+    const auto before = read_group_state(connection_, k_stream, "index-optimizer");
+    // Killed at a random moment once it is consuming: mid-read, mid-decode or mid-commit. Once
+    // every entry was delivered (lag 0), progress shows only as fewer pending entries.
     ASSERT_TRUE(wait_until([&] {
-      return read_group_state(connection_, k_stream, "index-optimizer").lag != before ||
+      const auto now = read_group_state(connection_, k_stream, "index-optimizer");
+      return now.lag != before.lag || now.pending != before.pending || remaining() == 0 ||
              !worker.running();
     })) << worker.output();
     // Not a synchronisation: a random delay so that the kill lands anywhere in the loop.

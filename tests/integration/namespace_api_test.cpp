@@ -10,12 +10,14 @@
 #include <thread>
 
 #include "namespace_api_fixture.hpp"
+#include "unit/namespace_test_support.hpp"
 
 namespace index_optimizer {
 namespace {
 
 using testing::http_result;
 using testing::index_names;
+using testing::k_spec_create;
 using testing::namespace_api_fixture;
 using testing::parse_json;
 using testing::user_indexes;
@@ -27,26 +29,6 @@ boost::json::value body_of(const http_result& r) {
 std::string error_type(const http_result& r) {
   return std::string(body_of(r).at("error").at("type").as_string());
 }
-
-// CreateNamespaceRequest assembled from the spec's field examples.
-constexpr std::string_view k_spec_create = R"({
-  "namespace_name": "spotify_playlists_dev",
-  "description": "This namespace contains playlists from Spotify",
-  "feature_extractors": [
-    {"feature_extractor_name": "multimodal_extractor", "version": "v1"},
-    {"feature_extractor_name": "image_extractor", "params": {"model": "siglip_base"},
-     "version": "v1"}
-  ],
-  "payload_indexes": [
-    {"field_name": "metadata.title",
-     "field_schema": {"lowercase": true, "max_token_len": 15, "min_token_len": 2,
-                      "tokenizer": "word", "type": "text"},
-     "is_protected": false, "type": "text"},
-    {"field_name": "metadata.description", "field_schema": {"is_tenant": true, "type": "keyword"},
-     "is_protected": false, "type": "keyword"}
-  ],
-  "auto_create_indexes": true
-})";
 
 // NamespaceModel's properties, in the spec's order.
 const std::vector<std::string> k_namespace_model_keys{

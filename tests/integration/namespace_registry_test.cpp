@@ -13,6 +13,7 @@
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_lock.hpp"
 #include "support/redis_server.hpp"
+#include "support/wait.hpp"
 
 namespace index_optimizer {
 namespace {
@@ -60,7 +61,7 @@ TEST_F(NamespaceRegistryTest, CreateStoresTheDocumentNameAndOrderUnderTheNsHashT
   EXPECT_EQ(created->version, 1);
 
   EXPECT_EQ(server_.cli({"HGET", "t:{ns}:names", "alpha"}), "ns_aaaaaaaaaaaa");
-  EXPECT_EQ(server_.cli({"ZSCORE", "t:{ns}:order", "ns_aaaaaaaaaaaa"}), "1700000000000");
+  EXPECT_EQ(server_.cli({"ZSCORE", "t:{ns}:order", "ns_aaaaaaaaaaaa"}), "1700000000000000");
   const auto doc = server_.cli({"GET", "t:{ns}:doc:ns_aaaaaaaaaaaa"});
   auto parsed = parse_stored_namespace(doc, "doc");
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -271,6 +272,34 @@ TEST_F(NamespaceRegistryTest, AnExpiredLockIsLostAndItsReleaseSparesTheSuccessor
   EXPECT_EQ(renewed.error().code, registry_errc::lock_lost);
   first->release();
   EXPECT_NE(server_.cli({"GET", "t:{ns}:lock:ns_a"}), "");
+}
+
+TEST_F(NamespaceRegistryTest, AKeptLockOutlivesItsLeaseUntilReleased) {
+  namespace_lock_options short_lease;
+  short_lease.lease = 150ms;
+  auto held = namespace_lock::acquire(pool_, registry_.keys().lock("ns_a"), short_lease);
+  ASSERT_TRUE(held);
+  held->keep_renewed();
+  namespace_lock_options waiting;
+  waiting.wait = 700ms;  // more than four leases
+  auto waiter = namespace_lock::acquire(pool_, registry_.keys().lock("ns_a"), waiting);
+  ASSERT_FALSE(waiter);
+  EXPECT_EQ(waiter.error().code, registry_errc::busy);
+  EXPECT_FALSE(held->lost());
+  held->release();
+  EXPECT_TRUE(namespace_lock::acquire(pool_, registry_.keys().lock("ns_a"), waiting));
+}
+
+TEST_F(NamespaceRegistryTest, ARenewalThatFindsTheLockTakenOverReportsItLost) {
+  namespace_lock_options short_lease;
+  short_lease.lease = 150ms;
+  auto held = namespace_lock::acquire(pool_, registry_.keys().lock("ns_a"), short_lease);
+  ASSERT_TRUE(held);
+  held->keep_renewed();
+  server_.cli({"SET", "t:{ns}:lock:ns_a", "someone-else"});
+  EXPECT_TRUE(testing::wait_until([&] { return held->lost(); }, 5s));
+  held->release();
+  EXPECT_EQ(server_.cli({"GET", "t:{ns}:lock:ns_a"}), "someone-else");
 }
 
 }  // namespace

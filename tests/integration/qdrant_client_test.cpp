@@ -297,7 +297,9 @@ TEST_F(QdrantClientTest, SequentialCallsReuseOneConnection) {
 TEST_F(QdrantClientTest, ParallelCallsShareThePoolSafely) {
   constexpr int threads = 8;
   constexpr int calls_each = 20;
-  qdrant_client& shared = client();
+  auto options = fast_retries();
+  options.max_idle_connections = threads;  // none closed, so none reopened
+  qdrant_client shared(config(), &registry_, options);
   std::atomic<int> failures{0};
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
@@ -314,9 +316,41 @@ TEST_F(QdrantClientTest, ParallelCallsShareThePoolSafely) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(qdrant_.count_requests(), std::size_t{threads * calls_each * 2});
   EXPECT_EQ(qdrant_.index_fields("ns_a").size(), std::size_t{threads * 3});
-  // Connections are reused: far fewer than requests, at most one per concurrent caller.
+  // At most one connection per concurrent caller, each reused for many requests.
   EXPECT_LE(qdrant_.connections_accepted(), std::uint64_t{threads});
-  EXPECT_LE(shared.idle_connections(), fast_retries().max_idle_connections);
+  EXPECT_EQ(shared.idle_connections(), qdrant_.connections_accepted());
+}
+
+TEST_F(QdrantClientTest, KeepsAtMostMaxIdleConnections) {
+  constexpr int threads = 6;
+  auto options = fast_retries();
+  options.max_idle_connections = 2;
+  qdrant_client shared(config(), &registry_, options);
+  qdrant_.set_response_delay(200ms);  // the calls overlap, so each opens its own connection
+  std::vector<std::thread> workers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      if (!shared.collection_info("ns_a").ok()) ++failures;
+    });
+  }
+  for (auto& w : workers)
+    w.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GE(qdrant_.connections_accepted(), 2u);
+  EXPECT_EQ(shared.idle_connections(), 2u);
+  // The connections beyond the cap were closed when handed back.
+  EXPECT_TRUE(wait_until([&] { return qdrant_.open_connections() == 2; }, 5s));
+}
+
+TEST_F(QdrantClientTest, ConnectionsIdleLongerThanMaxIdleTimeAreNotReused) {
+  auto options = fast_retries();
+  options.max_idle_time = 0ms;  // every idle connection is already too old
+  qdrant_client client(config(), &registry_, options);
+  ASSERT_TRUE(client.collection_info("ns_a").ok());
+  ASSERT_TRUE(client.collection_info("ns_a").ok());
+  EXPECT_EQ(qdrant_.connections_accepted(), 2u);
+  EXPECT_TRUE(wait_until([&] { return qdrant_.open_connections() == 1; }, 5s));
 }
 
 TEST_F(QdrantClientTest, ReconnectsAfterTheServerClosedIdleConnections) {
@@ -501,6 +535,22 @@ TEST_F(QdrantClientTest, NothingListeningIsUnreachableAfterRetries) {
   EXPECT_LT(since(start), 2s);
   EXPECT_EQ(retries("collection_info"), 2);
   EXPECT_EQ(calls("collection_info", "unreachable"), 1);
+}
+
+TEST_F(QdrantClientTest, UnresolvableHostFailsWithinTheConnectTimeout) {
+  auto c = config();
+  c.url = "http://qdrant.invalid:6333";  // RFC 2606: never resolves
+  c.connect_timeout = 500ms;
+  c.max_retries = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto version = make_client(c)->server_version();
+  ASSERT_FALSE(version.ok());
+  // NXDOMAIN where DNS answers; a timeout where the resolver is unreachable (sandboxes).
+  EXPECT_TRUE(version.error().what == kind::unreachable || version.error().what == kind::timeout)
+      << version.error().message;
+  EXPECT_NE(version.error().message.find("qdrant.invalid"), std::string::npos)
+      << version.error().message;
+  EXPECT_LT(since(start), 1500ms);
 }
 
 // --- metrics -------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ TEST(BatchAggregate, CountsEachFieldOnceWithTypeVotesKindsAndLatency) {
   EXPECT_EQ(batch.entries(), 2u);
   EXPECT_EQ(batch.counted_events(), 2u);
   EXPECT_EQ(batch.namespace_events("ns_a", window_kind::decision, k_now), 2u);
-  EXPECT_EQ(batch.namespace_events("ns_a", window_kind::analytics, k_now), 2u);
+  EXPECT_EQ(batch.namespace_events("ns_a", window_kind::analytics, k_now), 0u)
+      << "the analytics window gets decision buckets when they are folded";
   const auto* price = batch.find("ns_a", window_kind::decision, k_now, "price");
   ASSERT_NE(price, nullptr);
   EXPECT_EQ(price->count, 2u);
@@ -109,7 +110,7 @@ TEST(BatchAggregate, CountsEachFieldOnceWithTypeVotesKindsAndLatency) {
   EXPECT_EQ(price->latency_histogram[latency_bucket(12)], 1u);
   EXPECT_EQ(price->first_seen_ms, k_now + 5);
   EXPECT_EQ(price->last_seen_ms, k_now + 7);
-  const auto* color = batch.find("ns_a", window_kind::analytics, k_now, "color");
+  const auto* color = batch.find("ns_a", window_kind::decision, k_now, "color");
   ASSERT_NE(color, nullptr);
   EXPECT_EQ(color->kind_counts[kind_slot(condition_kind::match)], 1u);
   EXPECT_EQ(color->kind_counts[kind_slot(condition_kind::any)], 1u);
@@ -179,8 +180,9 @@ TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "3-0", "9-0", "3", "5-1", "3-0", "9-0"}));
   EXPECT_EQ(request.keys[0], "io:{s}");
   EXPECT_EQ(request.keys[1], "io:{s}:dead-letter");
-  // Per window: due set, totals, bucket set and one bucket.
-  EXPECT_EQ(request.keys.size(), 2u + 2 * 4);
+  // Stream, dead letters, unfolded and due sets; per namespace both totals, its unfolded set and
+  // both bucket sets; per decision bucket the bucket and the analytics bucket it folds into.
+  EXPECT_EQ(request.keys.size(), 5u + 5 + 2);
   for (const auto& key : request.keys)
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
   EXPECT_EQ(request.args[8], "1000");

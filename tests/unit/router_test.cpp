@@ -1,9 +1,14 @@
 #include "http/router.hpp"
 
+#include "percent_encoding/percent_encoding.hpp"
+
 #include <gtest/gtest.h>
 
 namespace index_optimizer::http {
 namespace {
+
+using index_optimizer::percent_decode;
+using index_optimizer::percent_encode;
 
 using boost::beast::http::verb;
 
@@ -93,6 +98,12 @@ TEST(ParseTarget, RejectsMalformedTargets) {
   EXPECT_FALSE(parse_target("/a%zz").has_value());
   EXPECT_FALSE(parse_target("/a%2").has_value());
   EXPECT_FALSE(parse_target("/a?x=%").has_value());
+}
+
+TEST(PercentEncode, EscapesAllButUnreserved) {
+  EXPECT_EQ(percent_encode("a[].b/c d%"), "a%5B%5D.b%2Fc%20d%25");
+  EXPECT_EQ(percent_encode("\xc3\xbc"), "%C3%BC");
+  EXPECT_EQ(percent_decode(percent_encode("x/y [z]")).value(), "x/y [z]");
 }
 
 TEST(PercentDecode, PlusIsSpaceOnlyWhenAsked) {

@@ -1,0 +1,168 @@
+#include "window_store/window_lua.hpp"
+
+namespace index_optimizer {
+namespace {
+
+// A hash changes with one HMGET and one HSET (chunked below Lua's unpack limit) rather than a
+// call per field: the per-call overhead, not the arithmetic, is what a commit pays for. Lua
+// numbers are doubles, so a field is exact up to 2^53.
+//
+// A delta is a list of field names with, per name, an increment (`add`: counts), a candidate
+// minimum (`low`: first seen) or a candidate maximum (`high`: last seen).
+constexpr std::string_view k_helpers = R"lua(
+-- ARGV is read front to back by nxt(); key() reads a KEYS index from it.
+local a = 1
+local function nxt()
+  local v = ARGV[a]
+  a = a + 1
+  return v
+end
+local function key()
+  return KEYS[tonumber(nxt())]
+end
+local function hmget(hash, names)
+  local out = {}
+  for i = 1, #names, 2000 do
+    local part = redis.call('HMGET', hash, unpack(names, i, math.min(i + 1999, #names)))
+    for j = 1, #part do out[#out + 1] = part[j] end
+  end
+  return out
+end
+local function chunked(command, key, list, size)
+  for i = 1, #list, size do
+    redis.call(command, key, unpack(list, i, math.min(i + size - 1, #list)))
+  end
+end
+local function new_delta()
+  return {names = {}, add = {}, low = {}, high = {}}
+end
+local function delta_add(d, f, x)
+  local cur = d.add[f]
+  if cur == nil then
+    d.names[#d.names + 1] = f
+    d.add[f] = x
+  else
+    d.add[f] = cur + x
+  end
+end
+-- A first-seen (low) or last-seen (high) candidate: the smaller or the larger one is kept.
+local function delta_bound(d, bounds, f, x, lower)
+  local cur = bounds[f]
+  if cur == nil then
+    d.names[#d.names + 1] = f
+    bounds[f] = x
+  elseif (lower and x < cur) or (not lower and x > cur) then
+    bounds[f] = x
+  end
+end
+local function delta_low(d, f, x)
+  delta_bound(d, d.low, f, x, true)
+end
+local function delta_high(d, f, x)
+  delta_bound(d, d.high, f, x, false)
+end
+-- dst += src
+local function delta_combine(dst, src)
+  for _, f in ipairs(src.names) do
+    if src.add[f] ~= nil then
+      delta_add(dst, f, src.add[f])
+    elseif src.low[f] ~= nil then
+      delta_low(dst, f, src.low[f])
+    else
+      delta_high(dst, f, src.high[f])
+    end
+  end
+end
+-- A bucket hash (HGETALL) as a delta: fs: fields are minimums, ls: maximums, the rest counts.
+local function delta_of_hash(h)
+  local d = new_delta()
+  for j = 1, #h, 2 do
+    local f = h[j]
+    local p = string.sub(f, 1, 3)
+    if p == 'fs:' then
+      delta_low(d, f, tonumber(h[j + 1]))
+    elseif p == 'ls:' then
+      delta_high(d, f, tonumber(h[j + 1]))
+    else
+      delta_add(d, f, tonumber(h[j + 1]))
+    end
+  end
+  return d
+end
+local function merge(hash, d)
+  if #d.names == 0 then return end
+  local cur = hmget(hash, d.names)
+  local flat = {}
+  for i, f in ipairs(d.names) do
+    local v = tonumber(cur[i])
+    local out = nil
+    local x = d.add[f]
+    if x ~= nil then
+      out = (v or 0) + x
+    else
+      local lo = d.low[f]
+      if lo ~= nil then
+        if v == nil or lo < v then out = lo end
+      else
+        local hi = d.high[f]
+        if v == nil or hi > v then out = hi end
+      end
+    end
+    if out ~= nil then
+      flat[#flat + 1] = f
+      flat[#flat + 1] = string.format('%d', out)
+    end
+  end
+  chunked('HSET', hash, flat, 4000)
+end
+-- totals -= a bucket's counts (its HGETALL). A field reaching zero is deleted, and with a count
+-- (c:) go the field's first/last seen and sample: totals hold exactly the fields in the window.
+local function subtract(totals, h)
+  local names, amounts = {}, {}
+  for j = 1, #h, 2 do
+    local p = string.sub(h[j], 1, 3)
+    if p ~= 'fs:' and p ~= 'ls:' then
+      names[#names + 1] = h[j]
+      amounts[#amounts + 1] = tonumber(h[j + 1])
+    end
+  end
+  if #names == 0 then return end
+  local cur = hmget(totals, names)
+  local keep, gone = {}, {}
+  for i, f in ipairs(names) do
+    local left = (tonumber(cur[i]) or 0) - amounts[i]
+    if left > 0 then
+      keep[#keep + 1] = f
+      keep[#keep + 1] = string.format('%d', left)
+    else
+      gone[#gone + 1] = f
+      if string.sub(f, 1, 2) == 'c:' then
+        local path = string.sub(f, 3)
+        gone[#gone + 1] = 'fs:' .. path
+        gone[#gone + 1] = 'ls:' .. path
+        gone[#gone + 1] = 'sm:' .. path
+      end
+    end
+  end
+  chunked('HSET', totals, keep, 4000)
+  chunked('HDEL', totals, gone, 4000)
+end
+local function server_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- The start of the oldest bucket still in a window (window_spec::oldest_bucket_start).
+local function oldest_start(now, bucket_ms, length_ms)
+  return now - (now % bucket_ms) - length_ms + bucket_ms
+end
+)lua";
+
+}  // namespace
+
+std::string window_script_source(std::string_view body) {
+  std::string source(k_helpers);
+  source += body;
+  return source;
+}
+
+}  // namespace index_optimizer

@@ -1,0 +1,413 @@
+// The namespace API with the real Qdrant client against the fake Qdrant: index changes reach
+// Qdrant before the registry, and whatever Qdrant does (refuse, drop the connection, answer too
+// late) the stored namespace equals what the collection holds.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <future>
+#include <random>
+#include <set>
+
+#include "fakes/fake_qdrant.hpp"
+#include "namespace_api_fixture.hpp"
+#include "namespace_model/payload_index_config.hpp"
+#include "qdrant_client/qdrant_client.hpp"
+#include "support/wait.hpp"
+
+namespace index_optimizer {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::fake_qdrant;
+using testing::http_result;
+using testing::index_names;
+using testing::namespace_api_fixture;
+using testing::parse_json;
+using testing::user_indexes;
+using testing::wait_until;
+
+constexpr const char* k_collection = "products";
+const std::string k_index_path = "/collections/products/index";
+
+boost::json::value body_of(const http_result& r) {
+  return parse_json(r.body);
+}
+
+std::string error_type(const http_result& r) {
+  return std::string(body_of(r).at("error").at("type").as_string());
+}
+
+// The Qdrant client the daemon would build, pointed at the fake; no retries, so every injected
+// fault reaches the namespace writer.
+std::unique_ptr<qdrant_gateway> client_for(const fake_qdrant& fake,
+                                           std::chrono::milliseconds timeout = 2s) {
+  qdrant_config cfg;
+  cfg.url = fake.url();
+  cfg.endpoint = qdrant_endpoint{"http", fake.host(), fake.port()};
+  cfg.connect_timeout = 1s;
+  cfg.request_timeout = timeout;
+  cfg.index_timeout = timeout;
+  cfg.max_retries = 0;
+  return make_qdrant_gateway(cfg, nullptr);
+}
+
+// The stored namespace claims exactly the indexes the collection has, each as Qdrant shows it.
+::testing::AssertionResult same_as_qdrant(const boost::json::value& ns,
+                                          const boost::json::object& payload_schema) {
+  std::set<std::string> stored;
+  for (const auto& entry : ns.at("payload_indexes").as_array()) {
+    std::vector<validation_error> errors;
+    auto config = parse_payload_index_config(entry, {}, errors, json_source::stored);
+    if (!config) return ::testing::AssertionFailure() << "unparsable index " << entry;
+    stored.insert(config->field_name);
+    const auto* in_qdrant = payload_schema.if_contains(config->field_name);
+    if (in_qdrant == nullptr) {
+      return ::testing::AssertionFailure()
+             << "namespace claims '" << config->field_name << "', Qdrant has no such index";
+    }
+    if (!qdrant_schema_matches(*config, *in_qdrant)) {
+      return ::testing::AssertionFailure() << "'" << config->field_name << "': namespace " << entry
+                                           << " vs Qdrant " << *in_qdrant;
+    }
+  }
+  for (const auto& [field, _] : payload_schema) {
+    if (!stored.contains(std::string(field))) {
+      return ::testing::AssertionFailure()
+             << "Qdrant has '" << std::string(field) << "', the namespace does not";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+fake_qdrant::options fake_options() {
+  fake_qdrant::options o;
+  o.collections = {k_collection};
+  return o;
+}
+
+class NamespaceQdrantTest : public ::testing::Test {
+ protected:
+  explicit NamespaceQdrantTest(std::chrono::milliseconds timeout = 2s)
+      : fake_(fake_options()), client_(client_for(fake_, timeout)), api_(client_.get()) {
+    fake_.set_points_count(k_collection, 1200);
+  }
+
+  http_result create(std::string_view name, boost::json::array indexes = {}) {
+    return api_.create(name, {{"infrastructure", {{"qdrant_collection", k_collection}}},
+                              {"payload_indexes", std::move(indexes)}});
+  }
+
+  http_result patch_indexes(std::string_view name, const boost::json::array& indexes,
+                            std::map<std::string, std::string> headers = {}) {
+    return api_.call("PATCH", "/v1/namespaces/" + std::string(name),
+                     boost::json::serialize(boost::json::object{{"payload_indexes", indexes}}),
+                     std::move(headers));
+  }
+
+  boost::json::value stored(std::string_view name) {
+    const auto r = api_.call("GET", "/v1/namespaces/" + std::string(name));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return body_of(r);
+  }
+
+  ::testing::AssertionResult matches_qdrant(std::string_view name) {
+    return same_as_qdrant(stored(name), fake_.payload_schema(k_collection));
+  }
+
+  fake_qdrant fake_;
+  std::unique_ptr<qdrant_gateway> client_;
+  namespace_api_fixture api_;
+};
+
+boost::json::object keyword(std::string_view field) {
+  return {{"field_name", field}, {"type", "keyword"}};
+}
+
+boost::json::object tenant_keyword(std::string_view field) {
+  return {{"field_name", field}, {"type", "keyword"}, {"field_schema", {{"is_tenant", true}}}};
+}
+
+TEST_F(NamespaceQdrantTest, CreateBuildsTheIndexesAndReportsTheDocumentCount) {
+  const auto r = create("shop", {keyword("brand")});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body_of(r).at("document_count"), 1200);
+  EXPECT_EQ(fake_.index_fields(k_collection).size(), default_protected_indexes().size() + 1);
+  EXPECT_TRUE(matches_qdrant("shop"));
+  EXPECT_EQ(stored("shop").at("document_count"), 1200);
+}
+
+TEST_F(NamespaceQdrantTest, CreateLeavesIndexesQdrantAlreadyHasAlone) {
+  fake_.state().create_index(k_collection, "internal_id",
+                             boost::json::parse(R"({"type": "keyword", "is_tenant": true})"));
+  fake_.state().create_index(k_collection, "brand", boost::json::value("keyword"));
+  fake_.clear_requests();
+  ASSERT_EQ(create("shop", {keyword("brand")}).status, 200u);
+  EXPECT_EQ(fake_.count_requests("PUT", k_index_path), default_protected_indexes().size() - 1);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceQdrantTest, CreateNeedsAnExistingCollection) {
+  auto r = api_.create("nocollection");  // defaults to the (new, random) namespace id
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(body_of(r).at("error").at("details").at("validation_errors").at(0).at("location"),
+            boost::json::array({"body", "infrastructure", "qdrant_collection"}));
+  r = api_.create("missing", {{"infrastructure", {{"qdrant_collection", "absent"}}}});
+  EXPECT_EQ(r.status, 422u);
+  EXPECT_EQ(api_.call("GET", "/v1/namespaces/missing").status, 404u);
+}
+
+TEST_F(NamespaceQdrantTest, AFailedCreateStoresNothing) {
+  fake_.fail_next(1, 500, "PUT", k_index_path);
+  const auto r = create("shop", {keyword("brand")});
+  ASSERT_EQ(r.status, 502u) << r.body;
+  EXPECT_EQ(error_type(r), "BadGatewayError");
+  EXPECT_EQ(body_of(r).at("error").at("details").at("failed").as_array().size(), 1u);
+  EXPECT_EQ(api_.call("GET", "/v1/namespaces/shop").status, 404u);
+  // Retrying succeeds and re-sends nothing twice.
+  ASSERT_EQ(create("shop", {keyword("brand")}).status, 200u);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceQdrantTest, PatchCreatesDeletesThenRebuildsInQdrantBeforeStoring) {
+  ASSERT_EQ(create("shop", {keyword("a"), keyword("b")}).status, 200u);
+  fake_.clear_requests();
+  const auto r = patch_indexes("shop", {tenant_keyword("b"), keyword("c")});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body_of(r).at("document_count"), 1200);
+  std::vector<std::string> calls;
+  for (const auto& request : fake_.requests()) {
+    if (request.path().starts_with(k_index_path))
+      calls.push_back(request.method + " " + request.body);
+  }
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0], R"(PUT {"field_name":"c","field_schema":"keyword"})");
+  EXPECT_TRUE(calls[1].starts_with("DELETE"));
+  EXPECT_EQ(calls[2],
+            R"(PUT {"field_name":"b","field_schema":{"type":"keyword","is_tenant":true}})");
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceQdrantTest, SpecPatchExampleWithQdrant) {
+  ASSERT_EQ(create("spotify_playlists_dev").status, 200u);
+  fake_.clear_requests();
+  const auto r = api_.call("PATCH", "/v1/namespaces/spotify_playlists_dev",
+                           R"({"namespace_name": "spotify_playlists_prod",
+                               "auto_create_indexes": true})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body_of(r).at("namespace_name"), "spotify_playlists_prod");
+  EXPECT_EQ(body_of(r).at("document_count"), 1200);
+  EXPECT_EQ(fake_.count_requests("PUT"), 0u);  // no index changed, no index call
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+}
+
+TEST_F(NamespaceQdrantTest, RefusedRequestsNeverReachQdrant) {
+  ASSERT_EQ(create("shop", {keyword("a")}).status, 200u);
+  fake_.clear_requests();
+  EXPECT_EQ(patch_indexes("shop", {keyword("document_id")}).status, 403u);
+  EXPECT_EQ(patch_indexes("shop", {keyword("b")}, {{"If-Match", "\"7\""}}).status, 412u);
+  EXPECT_EQ(api_.call("PATCH", "/v1/namespaces/shop", R"({"payload_indexes": 3})").status, 422u);
+  EXPECT_EQ(fake_.count_requests("PUT"), 0u);
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+}
+
+TEST_F(NamespaceQdrantTest, AFailedOperationIs502AndOnlyTheAppliedOnesAreStored) {
+  ASSERT_EQ(create("shop", {keyword("a"), keyword("b")}).status, 200u);
+  // create c (applied), delete a (refused), rebuild b (never sent)
+  fake_.fail_next(1, 400, "DELETE", k_index_path);
+  const auto r = patch_indexes("shop", {tenant_keyword("b"), keyword("c")});
+  ASSERT_EQ(r.status, 502u) << r.body;
+  const auto details = body_of(r).at("error").at("details");
+  EXPECT_EQ(details.at("collection"), k_collection);
+  EXPECT_EQ(details.at("applied").at(0).at("field_name"), "c");
+  EXPECT_EQ(details.at("failed").at(0).at("field_name"), "a");
+  EXPECT_EQ(details.at("failed").at(0).at("action"), "delete");
+  EXPECT_EQ(details.at("not_attempted").at(0).at("field_name"), "b");
+  EXPECT_EQ(details.at("stored_version"), 2);
+  EXPECT_EQ(r.header("etag"), "\"2\"");
+  const auto ns = stored("shop");
+  std::set<std::string> user;
+  for (const auto& index : user_indexes(ns))
+    user.insert(std::string(index.at("field_name").as_string()));
+  EXPECT_EQ(user, (std::set<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceQdrantTest, ADroppedConnectionIsCheckedAgainstQdrant) {
+  ASSERT_EQ(create("shop").status, 200u);
+  // Dropped before it changes anything; twice, because the client resends once at once when a
+  // reused connection fails before any answer (docs/qdrant.md).
+  fake_.drop_next(2, "PUT", k_index_path);
+  const auto r = patch_indexes("shop", {keyword("a")});
+  ASSERT_EQ(r.status, 502u) << r.body;
+  EXPECT_EQ(body_of(r).at("error").at("details").at("failed").at(0).at("field_name"), "a");
+  EXPECT_TRUE(matches_qdrant("shop"));
+  EXPECT_EQ(api_.call("GET", "/v1/namespaces/shop").header("etag"), "\"1\"");  // nothing stored
+}
+
+TEST_F(NamespaceQdrantTest, AnUnreadableQdrantLeavesTheOutcomeUnknownAndClaimsNothing) {
+  ASSERT_EQ(create("shop", {keyword("a")}).status, 200u);
+  fake_.fail_collection(k_collection, 503);
+  auto r = patch_indexes("shop", {keyword("b")});  // delete a, create b: both unanswerable
+  ASSERT_EQ(r.status, 502u) << r.body;
+  const auto details = body_of(r).at("error").at("details");
+  EXPECT_EQ(details.at("unknown").at(0).at("field_name"), "b");
+  r = api_.call("GET", "/v1/namespaces/shop");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_TRUE(body_of(r).at("document_count").is_null());
+  fake_.clear_collection_failure(k_collection);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceQdrantTest, DeleteLeavesTheCollectionAndItsIndexesAlone) {
+  ASSERT_EQ(create("shop", {keyword("a")}).status, 200u);
+  const auto before = fake_.payload_schema(k_collection);
+  fake_.clear_requests();
+  ASSERT_EQ(api_.call("DELETE", "/v1/namespaces/shop").status, 200u);
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+  EXPECT_EQ(fake_.payload_schema(k_collection), before);
+}
+
+// Random index lists under random faults: after every answer (200 or 502) the stored namespace
+// equals the collection.
+TEST_F(NamespaceQdrantTest, UnderRandomFaultsTheNamespaceAlwaysEqualsQdrant) {
+  ASSERT_EQ(create("shop").status, 200u);
+  std::mt19937 random(20240515);
+  const std::vector<std::string> pool{"a", "b", "c", "d", "e", "f"};
+  int failures = 0;
+  for (int round = 0; round < 40; ++round) {
+    boost::json::array wanted;
+    for (const auto& field : pool) {
+      switch (random() % 3) {
+        case 0:
+          break;
+        case 1:
+          wanted.push_back(keyword(field));
+          break;
+        default:
+          wanted.push_back(tenant_keyword(field));
+      }
+    }
+    switch (random() % 5) {
+      case 0:
+        fake_.fail_next(1, 503, random() % 2 ? "PUT" : "DELETE", k_index_path);
+        break;
+      case 1:
+        fake_.fail_next(1, 400, "PUT", k_index_path);
+        break;
+      case 2:
+        fake_.drop_next(2, random() % 2 ? "PUT" : "DELETE", k_index_path);
+        break;
+      default:
+        break;
+    }
+    const auto r = patch_indexes("shop", wanted);
+    ASSERT_TRUE(r.status == 200u || r.status == 502u) << r.status << " " << r.body;
+    if (r.status == 502u) ++failures;
+    fake_.clear_faults();
+    ASSERT_TRUE(matches_qdrant("shop")) << "round " << round << ": " << r.body;
+  }
+  EXPECT_GT(failures, 0);
+}
+
+// 50 clients each add their own index to one namespace at once (GET + If-Match, retry on 412):
+// all 50 are stored, and Qdrant has exactly those.
+TEST_F(NamespaceQdrantTest, FiftyParallelPatchesLoseNoIndexInTheRegistryOrQdrant) {
+  ASSERT_EQ(create("contended").status, 200u);
+  constexpr int k_clients = 50;
+  std::vector<std::future<unsigned>> clients;
+  for (int c = 0; c < k_clients; ++c) {
+    clients.push_back(std::async(std::launch::async, [&, c] {
+      for (int attempt = 0; attempt < 500; ++attempt) {
+        const auto got = api_.call("GET", "/v1/namespaces/contended");
+        if (got.status != 200u) return got.status;
+        auto indexes = user_indexes(parse_json(got.body));
+        indexes.push_back(keyword("field_" + std::to_string(c)));
+        const auto patched =
+            patch_indexes("contended", indexes, {{"If-Match", got.header("etag")}});
+        if (patched.status == 412u || patched.status == 503u) continue;
+        return patched.status;
+      }
+      return 0u;
+    }));
+  }
+  for (auto& c : clients)
+    EXPECT_EQ(c.get(), 200u);
+  const auto ns = stored("contended");
+  EXPECT_EQ(user_indexes(ns).size(), static_cast<std::size_t>(k_clients));
+  EXPECT_TRUE(same_as_qdrant(ns, fake_.payload_schema(k_collection)));
+}
+
+// A slow Qdrant: the call times out but was applied. The writer reads the collection back,
+// finds the index, and records it.
+class NamespaceSlowQdrantTest : public NamespaceQdrantTest {
+ protected:
+  NamespaceSlowQdrantTest() : NamespaceQdrantTest(1s) {}
+};
+
+TEST_F(NamespaceSlowQdrantTest, ATimedOutButAppliedCallIsRecorded) {
+  ASSERT_EQ(create("shop").status, 200u);
+  fake_.clear_requests();
+  fake_.set_response_delay(3s);
+  auto patched =
+      std::async(std::launch::async, [&] { return patch_indexes("shop", {keyword("a")}); });
+  // Once the PUT is in (and applied), later answers come at once again.
+  ASSERT_TRUE(wait_until([&] { return fake_.count_requests("PUT", k_index_path) == 1; }, 10s));
+  fake_.clear_faults();
+  const auto r = patched.get();
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(user_indexes(body_of(r)).size(), 1u);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+// A change Qdrant applied but that cannot be stored (the name was taken meanwhile) is undone.
+TEST_F(NamespaceSlowQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
+  ASSERT_EQ(create("shop").status, 200u);
+  ASSERT_EQ(create("other").status, 200u);
+  fake_.clear_requests();
+  fake_.set_response_delay(300ms);
+  auto renaming = std::async(std::launch::async, [&] {
+    return api_.call("PATCH", "/v1/namespaces/shop",
+                     R"({"namespace_name": "wanted", "payload_indexes": [{"field_name": "a",
+                         "type": "keyword"}]})");
+  });
+  ASSERT_TRUE(wait_until([&] { return fake_.count_requests("PUT", k_index_path) == 1; }, 10s));
+  // "other" takes the name while shop's index is being built (no Qdrant call: no index change).
+  EXPECT_EQ(api_.call("PATCH", "/v1/namespaces/other", R"({"namespace_name": "wanted"})").status,
+            200u);
+  const auto r = renaming.get();
+  fake_.clear_faults();
+  ASSERT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(fake_.count_requests("DELETE", k_index_path + "/a"), 1u);
+  EXPECT_TRUE(matches_qdrant("shop"));
+  EXPECT_EQ(stored("shop").at("namespace_name"), "shop");
+}
+
+// A writer that does not take the lock (registry.update) bumps the version while a PATCH with
+// If-Match is inside Qdrant: the PATCH answers 412 and its Qdrant change is undone.
+TEST_F(NamespaceSlowQdrantTest, ALostRaceUnderIfMatchIsUndone) {
+  const auto created = create("shop");
+  ASSERT_EQ(created.status, 200u);
+  const std::string id(body_of(created).at("namespace_id").as_string());
+  fake_.clear_requests();
+  fake_.set_response_delay(300ms);
+  auto patching = std::async(std::launch::async, [&] {
+    return patch_indexes("shop", {keyword("a")}, {{"If-Match", "\"1\""}});
+  });
+  ASSERT_TRUE(wait_until([&] { return fake_.count_requests("PUT", k_index_path) == 1; }, 10s));
+  auto bumped = api_.writer->registry().update(id, [](const namespace_model& ns) {
+    auto next = ns;
+    next.description = "changed behind the lock";
+    return std::optional<namespace_model>(next);
+  });
+  ASSERT_TRUE(bumped) << bumped.error().message;
+  const auto r = patching.get();
+  fake_.clear_faults();
+  ASSERT_EQ(r.status, 412u) << r.body;
+  EXPECT_TRUE(matches_qdrant("shop"));
+  EXPECT_EQ(stored("shop").at("description"), "changed behind the lock");
+}
+
+}  // namespace
+}  // namespace index_optimizer

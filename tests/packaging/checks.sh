@@ -1,0 +1,16 @@
+# shellcheck shell=bash
+# Shared by the packaging tests: sourced, not executed. Each test collects every failed check
+# (so one run shows all that is wrong) and ends with `finish`; $work is a scratch directory
+# removed on exit.
+set -euo pipefail
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+finish() {
+  [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+  echo "PASS"
+}
+# True for a binary built with sanitizers: it links their runtimes and makes their system calls,
+# so checks meant for the shipped Release binary skip it.
+sanitizer_build() { objdump -p "$1" | grep -q 'NEEDED *lib[a-z]*san\.so'; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
