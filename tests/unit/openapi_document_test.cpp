@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "namespace_api/namespace_routes.hpp"
+#include "namespace_registry/namespace_registry.hpp"
+#include "optimizer/optimizer_routes.hpp"
 
 namespace index_optimizer {
 namespace {
@@ -28,10 +30,11 @@ std::string read_file(const std::string& path) {
 // The operational routes application.cpp adds itself (open, no permission).
 constexpr std::array<std::string_view, 3> k_application_routes{"/healthz", "/readyz", "/metrics"};
 
-http::router daemon_router(redis_pool& pool) {
+http::router daemon_router(redis_pool& pool, optimizer_service& optimizer) {
   http::router router;
   add_namespace_api(router, pool, nullptr, config{}, {});
   add_analytics_routes(router, {});
+  add_optimizer_routes(router, optimizer);
   for (const auto path : k_application_routes) {
     router.add({verb::get, std::string(path), std::nullopt,
                 [](http::api_request&) { return http::api_response{}; },
@@ -66,7 +69,10 @@ TEST(OpenapiDocument, IsOpenapi31WithResolvableReferences) {
 
 TEST(OpenapiDocument, PathsMethodsAndPermissionsAreExactlyTheRouters) {
   redis_pool pool(redis_endpoint{"127.0.0.1", 1, "", 0, "", ""});  // never connected here
-  const auto router = daemon_router(pool);
+  namespace_registry registry(pool, {});
+  prometheus::Registry metrics;
+  optimizer_service optimizer(config{}, pool, nullptr, registry, metrics);  // never started
+  const auto router = daemon_router(pool, optimizer);
   std::set<std::string> from_router;
   for (const auto& r : router.routes()) {
     std::string method(boost::beast::http::to_string(r.method));
