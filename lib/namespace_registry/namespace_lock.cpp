@@ -10,34 +10,10 @@
 #include <thread>
 
 #include "logging/logger.hpp"
-#include "redis/redis_script.hpp"
+#include "redis/owned_key.hpp"
 
 namespace index_optimizer {
 namespace {
-
-// KEYS: lock. ARGV: token, lease ms. 1 when renewed, 0 when the lock is not ours.
-const redis_script k_renew_script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-)lua");
-
-// KEYS: lock. ARGV: token. Deletes only our own lock, never a successor's.
-const redis_script k_release_script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-)lua");
-
-std::string random_token() {
-  std::random_device device;
-  std::uniform_int_distribution<unsigned> nibble(0, 15);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string token(32, '0');
-  for (auto& c : token)
-    c = hex[nibble(device)];
-  return token;
-}
 
 registry_error unavailable(const redis_error& error) {
   return {registry_errc::unavailable, "redis: " + error.message, std::nullopt};
@@ -49,11 +25,9 @@ std::optional<long long> renew_once(redis_pool& pool, const std::string& key,
                                     const namespace_lock_options& options) {
   auto lease = pool.acquire(options.acquire_timeout);
   if (!lease) return std::nullopt;
-  const std::array<std::string, 1> keys{key};
-  const std::array<std::string, 2> args{token, std::to_string(options.lease.count())};
-  auto reply = eval(**lease, k_renew_script, keys, args);
-  if (!reply || reply->is_error()) return std::nullopt;
-  return reply->to_integer();
+  auto renewed = renew_owned_key(**lease, key, token, options.lease);
+  if (!renewed) return std::nullopt;
+  return renewed.value() ? 1 : 0;
 }
 
 }  // namespace
@@ -178,12 +152,10 @@ void namespace_lock::release() noexcept {
                {{"key", key_}, {"error", lease.error().message}});
       return;
     }
-    const std::array<std::string, 1> keys{key_};
-    const std::array<std::string, 1> args{token_};
-    auto reply = eval(**lease, k_release_script, keys, args);
-    if (!reply) {
+    auto released = release_owned_key(**lease, key_, token_);
+    if (!released) {
       log_warn("could not release a namespace lock; it expires with its lease",
-               {{"key", key_}, {"error", reply.error().message}});
+               {{"key", key_}, {"error", released.error().message}});
     }
   } catch (const std::exception& e) {
     log_warn("could not release a namespace lock; it expires with its lease",

@@ -228,6 +228,8 @@ void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_ke
     step.error = "the namespace's write lock: " + lock.error().message;
     return;
   }
+  // Held across an index build, which may outlast the lock's lease.
+  lock.value().keep_renewed();
   auto current = env_.registry->get(ns.namespace_id);
   if (!current) {
     step.result = field_result::failed;

@@ -1,9 +1,9 @@
 #include "optimizer_store/leader_lease.hpp"
 
 #include <charconv>
-#include <random>
 
 #include "optimizer_store/optimizer_keys.hpp"
+#include "redis/owned_key.hpp"
 #include "redis/redis_script.hpp"
 
 namespace index_optimizer {
@@ -19,41 +19,6 @@ local token = fence .. ':' .. ARGV[1]
 redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
 return {1, token}
 )lua");
-
-// KEYS: lease. ARGV: token, ttl ms. 1 when renewed, 0 when the lease is not ours.
-const redis_script k_renew_script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-)lua");
-
-// KEYS: lease. ARGV: token.
-const redis_script k_release_script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-)lua");
-
-std::string nonce() {
-  std::random_device device;
-  std::uniform_int_distribution<unsigned> nibble(0, 15);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string text(16, '0');
-  for (auto& c : text)
-    c = hex[nibble(device)];
-  return text;
-}
-
-redis_result<bool> flag_script(redis_connection& connection, const redis_script& script,
-                               std::string key, std::vector<std::string> args,
-                               std::string_view what) {
-  const std::vector<std::string> keys{std::move(key)};
-  auto reply = eval(connection, script, keys, args);
-  if (!reply) return reply.error();
-  const auto value = reply->to_integer();
-  if (!value) return unexpected_reply(what, *reply);
-  return *value == 1;
-}
 
 }  // namespace
 
@@ -75,7 +40,7 @@ redis_result<lease_acquisition> try_acquire_lease(redis_connection& connection,
                                                   std::string_view instance_id,
                                                   std::chrono::milliseconds ttl) {
   const std::vector<std::string> script_keys{keys.lease(), keys.fence()};
-  const std::vector<std::string> args{nonce() + ":" + std::string(instance_id),
+  const std::vector<std::string> args{random_token() + ":" + std::string(instance_id),
                                       std::to_string(ttl.count())};
   auto reply = eval(connection, k_acquire_script, script_keys, args);
   if (!reply) return reply.error();
@@ -103,13 +68,12 @@ redis_result<lease_acquisition> try_acquire_lease(redis_connection& connection,
 
 redis_result<bool> renew_lease(redis_connection& connection, const optimizer_keys& keys,
                                const lease_token& token, std::chrono::milliseconds ttl) {
-  return flag_script(connection, k_renew_script, keys.lease(),
-                     {token.value, std::to_string(ttl.count())}, "lease renew");
+  return renew_owned_key(connection, keys.lease(), token.value, ttl);
 }
 
 redis_result<bool> release_lease(redis_connection& connection, const optimizer_keys& keys,
                                  const lease_token& token) {
-  return flag_script(connection, k_release_script, keys.lease(), {token.value}, "lease release");
+  return release_owned_key(connection, keys.lease(), token.value);
 }
 
 redis_result<std::optional<lease_holder>> read_lease(redis_connection& connection,
