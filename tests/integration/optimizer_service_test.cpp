@@ -95,6 +95,35 @@ std::string start_run(optimizer_fixture& f, std::string_view body = "{}") {
   return std::string(parse(response.body).at("run_id").as_string());
 }
 
+// Holds a run at its first executed field until the test releases it (or, should an assertion
+// end the test first, until the gate goes away, so the service can still stop).
+class first_field_gate {
+ public:
+  ~first_field_gate() {
+    if (!released_) release();
+  }
+  std::function<void(const run_record&, const field_step&)> hook() {
+    return [this](const run_record&, const field_step&) {
+      if (first_.exchange(false)) {
+        reached_.set_value();
+        go_.wait();
+      }
+    };
+  }
+  void wait_reached() { reached_.get_future().wait(); }
+  void release() {
+    released_ = true;
+    go_on_.set_value();
+  }
+
+ private:
+  std::promise<void> reached_;
+  std::promise<void> go_on_;
+  std::shared_future<void> go_ = go_on_.get_future().share();
+  std::atomic<bool> first_{true};
+  bool released_ = false;
+};
+
 class OptimizerServiceTest : public ::testing::Test {
  protected:
   void seed_shop(optimizer_fixture& f) {
@@ -323,22 +352,14 @@ TEST_F(OptimizerServiceTest, CatalogOnlyModeUpdatesTheRegistryAndSaysSo) {
 TEST_F(OptimizerServiceTest, ASecondRunWhileOneIsInProgressIsRefusedWith409) {
   optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
   seed_shop(f);
-  std::promise<void> reached;
-  std::promise<void> go_on;
-  auto go = go_on.get_future().share();
-  std::atomic<bool> first{true};
+  first_field_gate gate;
   optimizer_service_options o;
-  o.after_field = [&](const run_record&, const field_step&) {
-    if (first.exchange(false)) {
-      reached.set_value();
-      go.wait();
-    }
-  };
+  o.after_field = gate.hook();
   auto& service = f.add_service(o);
   f.serve(service);
 
   const auto run_id = start_run(f);
-  reached.get_future().wait();
+  gate.wait_reached();
   EXPECT_TRUE(service.running());
   const auto refused = f.call("POST", "/v1/optimizer/runs", R"({"dry_run": true})");
   EXPECT_EQ(refused.status, 409u);
@@ -347,7 +368,7 @@ TEST_F(OptimizerServiceTest, ASecondRunWhileOneIsInProgressIsRefusedWith409) {
   EXPECT_EQ(body.at("error").at("details").at("run_id"), run_id.c_str());
   const auto running = parse(f.call("GET", "/v1/optimizer/runs/" + run_id).body);
   EXPECT_EQ(running.at("status"), "running");
-  go_on.set_value();
+  gate.release();
   EXPECT_EQ(f.await_run(service, run_id).at("status"), "succeeded");
   // Once it is over, runs can start again.
   EXPECT_EQ(f.await_run(service, start_run(f)).at("status"), "succeeded");
@@ -400,26 +421,18 @@ TEST_F(OptimizerServiceTest, HistoryApiPagesNewestFirstAndChecksPermissions) {
 TEST_F(OptimizerServiceTest, ShutdownMidRunRecordsWhatWasDoneAndLeavesTheRest) {
   optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
   seed_shop(f);
-  std::promise<void> reached;
-  std::promise<void> go_on;
-  auto go = go_on.get_future().share();
-  std::atomic<bool> first{true};
+  first_field_gate gate;
   optimizer_service_options o;
-  o.after_field = [&](const run_record&, const field_step&) {
-    if (first.exchange(false)) {
-      reached.set_value();
-      go.wait();
-    }
-  };
+  o.after_field = gate.hook();
   auto& service = f.add_service(o);
   f.serve(service);
   const auto run_id = start_run(f);
-  reached.get_future().wait();
+  gate.wait_reached();
 
   auto stopped = std::async(std::launch::async, [&] { return service.stop(10s); });
   // stop() waits for the run, which ends before its next field once released.
   EXPECT_EQ(stopped.wait_for(200ms), std::future_status::timeout);
-  go_on.set_value();
+  gate.release();
   EXPECT_TRUE(stopped.get());
 
   const auto record = parse(*service.history_entry(run_id).value()).as_object();

@@ -34,6 +34,16 @@ class OptimizerStoreTest : public ::testing::Test {
     return *acquired->granted;
   }
 
+  // A lease granted with a short TTL and then left to run out.
+  lease_token expired_grant(std::string_view instance) {
+    const auto token = grant(instance, 100ms);
+    EXPECT_TRUE(wait_until([&] {
+      auto c = connection();
+      return !read_lease(*c, keys_).value().has_value();
+    }));
+    return token;
+  }
+
   redis_server server_;
   redis_pool pool_;
   optimizer_keys keys_;
@@ -68,11 +78,7 @@ TEST_F(OptimizerStoreTest, OneHolderAtATimeWithAFenceThatOnlyGrows) {
 }
 
 TEST_F(OptimizerStoreTest, AnExpiredHolderCanNeitherRenewNorReleaseItsSuccessor) {
-  const auto stale = grant("host-a", 100ms);
-  ASSERT_TRUE(wait_until([&] {
-    auto c = connection();
-    return !read_lease(*c, keys_).value().has_value();
-  }));
+  const auto stale = expired_grant("host-a");
   const auto fresh = grant("host-b");
   auto c = connection();
   EXPECT_FALSE(renew_lease(*c, keys_, stale, 5000ms).value());
@@ -82,11 +88,7 @@ TEST_F(OptimizerStoreTest, AnExpiredHolderCanNeitherRenewNorReleaseItsSuccessor)
 }
 
 TEST_F(OptimizerStoreTest, FencedWritesOfAStaleLeaderChangeNothing) {
-  const auto stale = grant("host-a", 100ms);
-  ASSERT_TRUE(wait_until([&] {
-    auto c = connection();
-    return !read_lease(*c, keys_).value().has_value();
-  }));
+  const auto stale = expired_grant("host-a");
   const auto fresh = grant("host-b");
   auto c = connection();
   ASSERT_EQ(read_or_init_next_run(*c, keys_, 5000).value(), 5000);
