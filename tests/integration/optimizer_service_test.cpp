@@ -102,9 +102,12 @@ class first_field_gate {
   ~first_field_gate() {
     if (!released_) release();
   }
-  std::function<void(const run_record&, const field_step&)> hook() {
-    return [this](const run_record&, const field_step&) {
+  // `at_first` runs on the service's thread when the first field is done, before it waits.
+  std::function<void(const run_record&, const field_step&)> hook(
+      std::function<void()> at_first = {}) {
+    return [this, at_first](const run_record&, const field_step&) {
       if (first_.exchange(false)) {
+        if (at_first) at_first();
         reached_.set_value();
         go_.wait();
       }
@@ -583,21 +586,12 @@ TEST_F(OptimizerServiceTest, RestartsNeitherSkipNorRepeatARun) {
 TEST_F(OptimizerServiceTest, WhenTheLeaderDiesMidRunAnotherTakesOverWithoutDuplicates) {
   optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
   seed_shop(f);
-  std::promise<void> died;
-  std::promise<void> resume;
-  auto resumed = resume.get_future().share();
-  std::atomic<int> fields_done{0};
+  first_field_gate gate;
   optimizer_service_options a_options;
   a_options.instance_id = "leader-a";
   optimizer_service* a_ptr = nullptr;
-  a_options.after_field = [&](const run_record&, const field_step&) {
-    if (fields_done.fetch_add(1) == 0) {
-      // Dies after its first index: its lease is no longer renewed and it stalls.
-      a_ptr->abandon_lease();
-      died.set_value();
-      resumed.wait();
-    }
-  };
+  // Dies after its first index: its lease is no longer renewed and it stalls.
+  a_options.after_field = gate.hook([&] { a_ptr->abandon_lease(); });
   auto& a = f.add_service(a_options);
   a_ptr = &a;
   optimizer_service_options b_options;
@@ -606,7 +600,7 @@ TEST_F(OptimizerServiceTest, WhenTheLeaderDiesMidRunAnotherTakesOverWithoutDupli
   f.serve(a);
 
   const auto a_run = start_run(f);
-  died.get_future().wait();
+  gate.wait_reached();
   // B cannot start while A's lease lives; once it has expired B takes over.
   trigger_result b_trigger;
   ASSERT_TRUE(wait_until([&] {
@@ -614,7 +608,7 @@ TEST_F(OptimizerServiceTest, WhenTheLeaderDiesMidRunAnotherTakesOverWithoutDupli
     return b_trigger.what == trigger_result::outcome::started;
   }));
   const auto b_record = f.await_run(b, b_trigger.run_id);
-  resume.set_value();
+  gate.release();
   ASSERT_TRUE(wait_until([&] { return !a.running(); }));
 
   EXPECT_EQ(b_record.at("status"), "succeeded") << boost::json::serialize(b_record);
