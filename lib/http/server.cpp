@@ -47,7 +47,7 @@ class session : public std::enable_shared_from_this<session> {
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
-  ~session() { server_.unregister_session(this); }
+  ~session() { server_.unregister_session(); }
 
   void run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -263,12 +263,12 @@ void server::register_session(const std::shared_ptr<session>& s) {
   if (metrics_) metrics_->open_connections().Increment();
 }
 
-void server::unregister_session(session* s) {
+void server::unregister_session() {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.remove_if([s](const std::weak_ptr<session>& w) {
-    auto locked = w.lock();
-    return !locked || locked.get() == s;
-  });
+  // The calling session is being destroyed, so its entry has expired. Never lock() other entries
+  // here: the temporary shared_ptr could become a session's last owner and run its destructor,
+  // which re-enters this function under the same mutex.
+  sessions_.remove_if([](const std::weak_ptr<session>& w) { return w.expired(); });
   --session_count_;
   if (metrics_) metrics_->open_connections().Decrement();
   sessions_cv_.notify_all();

@@ -69,7 +69,7 @@ class server {
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void register_session(const std::shared_ptr<session>& s);
-  void unregister_session(session* s);
+  void unregister_session();  // from a session's destructor
   // Routing, authentication and dispatch for one request; calls `respond` on the session's strand.
   void handle(const std::shared_ptr<session>& s, beast_request&& req);
 
