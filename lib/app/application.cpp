@@ -22,6 +22,8 @@
 #include "metrics/exposition.hpp"
 #include "metrics/process_collector.hpp"
 #include "namespace_api/namespace_routes.hpp"
+#include "optimizer/optimizer_routes.hpp"
+#include "optimizer/optimizer_service.hpp"
 #include "qdrant_client/qdrant_client.hpp"
 #include "redis/redis_pool.hpp"
 #include "systemd_notify/systemd_notifier.hpp"
@@ -67,6 +69,7 @@ struct application::state {
   std::unique_ptr<qdrant_gateway> qdrant;  // null: catalog-only mode
   std::unique_ptr<ingest_service> ingest;
   std::shared_ptr<namespace_writer> namespaces;  // registry writes (API and optimizer)
+  std::unique_ptr<optimizer_service> optimizer;
   std::unique_ptr<http::server> server;
   systemd_notifier notifier;
 
@@ -93,7 +96,16 @@ http::router application::state::build_router() {
                    {{"namespace_id", namespace_id}, {"error", removed.error().message}});
         }
       });
-  add_analytics_routes(r, {&namespaces->registry(), redis.get(), &cfg, {}});
+  // The optimizer needs the registry the namespace API built; it registers its routes here.
+  health->register_component("optimizer", optimizer_service::stall_limit(cfg));
+  optimizer = std::make_unique<optimizer_service>(
+      cfg, *redis, qdrant.get(), namespaces->registry(), *registry,
+      optimizer_health_hooks{
+          [h = health] { h->heartbeat("optimizer"); },
+          [h = health](const std::string& reason) { h->report_failure("optimizer", reason); }});
+  add_optimizer_routes(r, *optimizer);
+  add_analytics_routes(
+      r, {&namespaces->registry(), redis.get(), &cfg, [this] { return optimizer->next_run_at(); }});
   r.add({verb::get, "/healthz", permission::read,
          [](http::api_request&) {
            return http::json_response(200, boost::json::object{{"status", "ok"}});
@@ -141,6 +153,7 @@ void application::state::reload() {
     cfg.logging = next.logging;
     cfg.auth = next.auth;
     cfg.optimizer = next.optimizer;
+    optimizer->reconfigure(cfg);
   } catch (const std::exception& e) {
     log_error("config reload failed; keeping the running config", {{"error", e.what()}});
   }
@@ -219,6 +232,7 @@ int application::run() {
       std::make_unique<http::server>(server_options_from(s.cfg), s.build_router(), s.auth, metrics);
   s.server->start();
   s.ingest->start();
+  s.optimizer->start();
   log_info("http listening",
            {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
 
@@ -281,7 +295,14 @@ int application::run() {
   // HTTP drains while the consumers finish their in-flight commits: both within the deadline.
   auto ingest_stopped =
       std::async(std::launch::async, [&] { return s.ingest->stop(s.cfg.shutdown.drain_timeout); });
+  auto optimizer_stopped = std::async(
+      std::launch::async, [&] { return s.optimizer->stop(s.cfg.shutdown.drain_timeout); });
   s.server->shutdown(s.cfg.shutdown.drain_timeout);
+  if (!optimizer_stopped.get()) {
+    log_warn(
+        "the optimizer run did not stop within shutdown.drain_timeout; its lease expires "
+        "and the next leader resumes the run");
+  }
   if (!ingest_stopped.get()) {
     log_warn(
         "ingest did not finish its commit within shutdown.drain_timeout; its entries stay "
