@@ -320,7 +320,7 @@ class loader {
     }
     std::set<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it->first is a temporary proxy
       const std::string where = where_in_file(source_, key.Mark());
       if (!key.IsScalar()) {
         problem(where, "", "section names must be plain words");
@@ -445,7 +445,7 @@ class loader {
       for (auto field = item.begin(); field != item.end(); ++field) {
         const std::string field_where = where_in_file(source_, field->first.Mark());
         const std::string field_name = field->first.IsScalar() ? field->first.Scalar() : "";
-        const YAML::Node& value = field->second;
+        const YAML::Node value = field->second;  // a copy: field->second is a temporary proxy
         if (field_name == "name" && value.IsScalar()) {
           has_name = true;
           key.name = value.Scalar();
