@@ -68,7 +68,7 @@ fi
 status=0
 INDEX_OPTIMIZER_DEMO_URL="http://127.0.0.1:$http_port" INDEX_OPTIMIZER_DEMO_REDIS_PORT="$redis_port" \
   INDEX_OPTIMIZER_DEMO_TIMEOUT=30 \
-  timeout 90 bash "$src/scripts/demo" >"$work/demo.out" 2>&1 || status=$?
+  timeout 75 bash "$src/scripts/demo" >"$work/demo.out" 2>&1 || status=$?
 cat "$work/demo.out"
 [ "$status" -eq 0 ] || {
   tail -n 30 "$work/daemon.log"
