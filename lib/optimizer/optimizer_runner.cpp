@@ -367,6 +367,20 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
     run.error = "listing namespaces failed: " + listed.error().message;
     return finish(run_status::failed);
   }
+  // Before the loop below moves the eligible namespaces out of the listing.
+  if (run.requested_namespaces) {
+    for (const auto& name : *run.requested_namespaces) {
+      const bool found = std::any_of(
+          listed.value().begin(), listed.value().end(),
+          [&](const auto& ns) { return ns.namespace_id == name || ns.namespace_name == name; });
+      if (found) continue;
+      namespace_run entry;
+      entry.namespace_id = name;
+      entry.status = namespace_status::skipped;
+      entry.error = "no namespace with this id or name";
+      run.namespaces.push_back(std::move(entry));
+    }
+  }
   std::vector<namespace_model> eligible;
   for (auto& ns : listed.value()) {
     if (run.requested_namespaces) {
@@ -382,19 +396,6 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
       continue;
     }
     eligible.push_back(std::move(ns));
-  }
-  if (run.requested_namespaces) {
-    for (const auto& name : *run.requested_namespaces) {
-      const bool found = std::any_of(
-          listed.value().begin(), listed.value().end(),
-          [&](const auto& ns) { return ns.namespace_id == name || ns.namespace_name == name; });
-      if (found) continue;
-      namespace_run entry;
-      entry.namespace_id = name;
-      entry.status = namespace_status::skipped;
-      entry.error = "no namespace with this id or name";
-      run.namespaces.push_back(std::move(entry));
-    }
   }
 
   const auto inputs = gather(run, std::move(eligible));

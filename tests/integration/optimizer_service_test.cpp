@@ -410,6 +410,8 @@ TEST_F(OptimizerServiceTest, HistoryApiPagesNewestFirstAndChecksPermissions) {
     }
   }
   EXPECT_TRUE(unknown_recorded) << boost::json::serialize(one);
+  // The namespace that exists is listed once, as planned, and not also as unknown.
+  EXPECT_EQ(one.at("namespaces").as_array().size(), 2u) << boost::json::serialize(one);
 
   const auto missing = f.call("GET", "/v1/optimizer/runs/run_doesnotexist");
   EXPECT_EQ(missing.status, 404u);
