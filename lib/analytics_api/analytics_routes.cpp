@@ -2,6 +2,7 @@
 
 #include "analytics_api/index_analytics.hpp"
 #include "logging/logger.hpp"
+#include "utf8_text/utf8_text.hpp"
 #include "window_store/window_store.hpp"
 
 namespace index_optimizer {
@@ -31,7 +32,7 @@ std::variant<namespace_model, http::api_response> resolve_namespace(
   const auto& error = resolved.error();
   if (error.code == registry_errc::not_found) {
     return http::error_response(404, "Namespace not found",
-                                {{"resource", "namespace"}, {"id", std::string(*header)}});
+                                {{"resource", "namespace"}, {"id", to_valid_utf8(*header)}});
   }
   return unavailable("namespace registry", error.message);
 }

@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include "percent_encoding/percent_encoding.hpp"
+#include "utf8_text/utf8_text.hpp"
 
 #include <stdexcept>
 
@@ -36,7 +37,8 @@ std::optional<parsed_target> parse_target(std::string_view target) {
   // rejects.
   for (const auto raw_segment : split_path(raw_path)) {
     auto decoded = percent_decode(raw_segment, false);
-    if (!decoded) return std::nullopt;
+    // Identifiers are echoed into JSON answers; bytes that are not UTF-8 are a malformed target.
+    if (!decoded || !is_valid_utf8(*decoded)) return std::nullopt;
     out.segments.push_back(std::move(*decoded));
   }
   auto decoded_path = percent_decode(raw_path, false);
@@ -52,7 +54,7 @@ std::optional<parsed_target> parse_target(std::string_view target) {
         auto key = percent_decode(pair.substr(0, eq), true);
         auto value = percent_decode(
             eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-        if (!key || !value) return std::nullopt;
+        if (!key || !value || !is_valid_utf8(*key) || !is_valid_utf8(*value)) return std::nullopt;
         out.query[std::move(*key)] = std::move(*value);
       }
       if (amp == std::string_view::npos) break;

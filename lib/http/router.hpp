@@ -15,7 +15,8 @@
 namespace index_optimizer::http {
 
 // Splits a request target into its percent-decoded path segments and query parameters.
-// Returns nullopt for targets that are not origin-form or contain invalid percent escapes.
+// Returns nullopt for targets that are not origin-form, contain invalid percent escapes, or
+// decode to bytes that are not UTF-8.
 struct parsed_target {
   std::string path;  // decoded, for logs and handlers
   std::vector<std::string> segments;

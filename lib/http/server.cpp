@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -111,6 +112,10 @@ class session : public std::enable_shared_from_this<session> {
             if (self->server_.metrics_) self->server_.metrics_->in_flight().Decrement();
           }
           self->busy_ = false;
+          if (!ec && self->unread_input_) {
+            self->linger_close();
+            return;
+          }
           if (ec || !res->keep_alive()) {
             self->close();
             return;
@@ -160,6 +165,7 @@ class session : public std::enable_shared_from_this<session> {
       }
       closing_ = true;
       busy_ = true;
+      unread_input_ = true;
       send(error_response(status, message), 11, "unmatched", "NONE", now);
       return;
     }
@@ -172,6 +178,27 @@ class session : public std::enable_shared_from_this<session> {
       counted_in_flight_ = true;
     }
     server_.handle(shared_from_this(), std::move(req));
+  }
+
+  // After answering a request we did not read whole (413, 431, 400) the client may still be
+  // sending. Closing with unread bytes makes the kernel send RST, which can destroy our answer
+  // before the client reads it: so stop sending, discard input for a bounded time, then close.
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -193,6 +220,8 @@ class session : public std::enable_shared_from_this<session> {
   bool closing_ = false;
   bool closed_ = false;
   bool counted_in_flight_ = false;
+  bool unread_input_ = false;  // an error answer left part of the request unread
+  std::array<char, 4096> discard_{};
 };
 
 server::server(server_options options, router routes, std::shared_ptr<api_key_authenticator> auth,

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace index_optimizer {
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view text) noexcept;
+
+// The text with every invalid sequence replaced by U+FFFD, for echoing client input (a header
+// value, say) into a JSON answer: Boost.JSON writes string bytes as they are, so invalid UTF-8
+// would make the whole response invalid JSON.
+std::string to_valid_utf8(std::string_view text);
+
+}  // namespace index_optimizer
