@@ -225,8 +225,7 @@ TEST(HttpServer, ShutdownLetsInFlightRequestFinishWithConnectionClose) {
       std::async(std::launch::async, [&] { return http_request(k_host, f.port, "GET", "/slow"); });
   entered.get_future().wait();
   // std::async: the future's destructor joins even if an assertion below throws.
-  auto stopper =
-      std::async(std::launch::async, [&] { f.srv->shutdown(std::chrono::seconds(10)); });
+  auto stopper = std::async(std::launch::async, [&] { f.srv->shutdown(std::chrono::seconds(10)); });
   EXPECT_TRUE(idle.closed_by_peer(std::chrono::seconds(10)));  // idle connections close at once
   release.set_value();
   testing::http_result r;

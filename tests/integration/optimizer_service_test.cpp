@@ -290,7 +290,7 @@ TEST_F(OptimizerServiceTest, ABuildThatOutlivesTheWaitIsNotClaimedAndIsAdoptedNe
   EXPECT_EQ(decision(adopted, k_shop, "color").at("result"), "adopted");
   EXPECT_EQ(decision(adopted, k_shop, "color").at("reason"), "already_in_qdrant");
   EXPECT_EQ(index_puts(f.qdrant(), k_shop).size(), 1u);  // never sent twice
-  const auto shop = f.registry().get(k_shop).value();  // find_index points into it
+  const auto shop = f.registry().get(k_shop).value();    // find_index points into it
   const auto* index = find_index(shop, "color");
   ASSERT_NE(index, nullptr);
   EXPECT_EQ(index->auto_created->trigger_count, 101);

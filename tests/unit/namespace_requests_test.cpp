@@ -470,8 +470,8 @@ TEST(NamespaceRequests, CreateRequiresNameAndFeatureExtractorsWhichMayBeEmpty) {
             (std::vector<validation_error>{
                 {"missing", loc({"body", "namespace_name"}), "Field required"},
                 {"missing", loc({"body", "feature_extractors"}), "Field required"}}));
-  EXPECT_TRUE(parse_create_namespace_request(
-      R"({"namespace_name": "abc", "feature_extractors": []})"));
+  EXPECT_TRUE(
+      parse_create_namespace_request(R"({"namespace_name": "abc", "feature_extractors": []})"));
   EXPECT_EQ(
       errors_of(parse_create_namespace_request(
           R"({"namespace_name": "abc", "feature_extractors": [

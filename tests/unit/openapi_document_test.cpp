@@ -1,7 +1,7 @@
 // docs/openapi.json is the document the daemon serves, and it describes exactly the routes the
 // router has, with the permissions they require.
-#include "analytics_api/analytics_routes.hpp"
 #include "namespace_api/openapi_document.hpp"
+#include "analytics_api/analytics_routes.hpp"
 
 #include <gtest/gtest.h>
 
