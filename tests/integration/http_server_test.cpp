@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/registry_metrics.hpp"
 #include "support/wait.hpp"
 
 namespace index_optimizer::http {
@@ -243,20 +244,9 @@ TEST(HttpServer, RecordsRequestMetricsByRouteTemplate) {
             200u);
   // The metric is recorded once the write completes, which may be just after the client read it.
   EXPECT_TRUE(testing::wait_until([&] {
-    bool found = false;
-    for (const auto& family : f.registry.Collect()) {
-      if (family.name != "index_optimizer_http_requests_total") continue;
-      for (const auto& m : family.metric) {
-        std::map<std::string, std::string> labels;
-        for (const auto& l : m.label)
-          labels[l.name] = l.value;
-        if (labels["route"] == "/admin/{id}" && labels["method"] == "DELETE" &&
-            labels["status"] == "200") {
-          found = m.counter.value == 1;
-        }
-      }
-    }
-    return found;
+    return testing::metric_sum(
+               f.registry, "index_optimizer_http_requests_total",
+               {{"route", "/admin/{id}"}, {"method", "DELETE"}, {"status", "200"}}) == 1;
   }));
 }
 

@@ -23,6 +23,7 @@
 #include "support/filter_events.hpp"
 #include "support/process.hpp"
 #include "support/redis_server.hpp"
+#include "support/registry_metrics.hpp"
 #include "support/wait.hpp"
 #include "window_store/window_keys.hpp"
 #include "window_store/window_store.hpp"
@@ -52,27 +53,6 @@ config test_config(const redis_server& redis, const std::string& consumer = "con
   cfg.ingest.reclaim_idle = 1s;
   cfg.shutdown.drain_timeout = 5s;
   return cfg;
-}
-
-double metric_sum(prometheus::Registry& registry, const std::string& name,
-                  const std::map<std::string, std::string>& labels = {}) {
-  double sum = 0;
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      bool match = true;
-      for (const auto& [key, value] : labels) {
-        bool found = false;
-        for (const auto& label : metric.label) {
-          if (label.name == key && label.value == value) found = true;
-        }
-        match = match && found;
-      }
-      if (!match) continue;
-      sum += metric.counter.value + metric.gauge.value;
-    }
-  }
-  return sum;
 }
 
 class IngestTest : public ::testing::Test {

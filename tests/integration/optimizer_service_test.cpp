@@ -10,6 +10,7 @@
 #include <set>
 
 #include "optimizer_fixture.hpp"
+#include "support/registry_metrics.hpp"
 
 namespace index_optimizer::testing {
 namespace {
@@ -48,24 +49,6 @@ const std::string k_color = R"({"key":"color","match":{"value":"red"}})";
 const std::string k_size = R"({"key":"size","match":{"value":5}})";
 const std::string k_price = R"({"key":"price","range":{"gte":10}})";
 const std::string k_title = R"({"key":"title","match":{"phrase":"hello world"}})";
-
-double metric(prometheus::Registry& registry, const std::string& name,
-              const std::map<std::string, std::string>& labels = {}) {
-  double sum = 0;
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      bool match = true;
-      for (const auto& [k, v] : labels) {
-        match = match && std::any_of(m.label.begin(), m.label.end(),
-                                     [&](const auto& l) { return l.name == k && l.value == v; });
-      }
-      if (!match) continue;
-      sum += m.counter.value + m.gauge.value + static_cast<double>(m.histogram.sample_count);
-    }
-  }
-  return sum;
-}
 
 // Index PUT bodies the fake received for `collection`, parsed.
 std::vector<boost::json::value> index_puts(fake_qdrant& qdrant, const std::string& collection) {
@@ -209,14 +192,14 @@ TEST_F(OptimizerServiceTest, CountsAboveTheThresholdBecomeExactlyTheExpectedInde
     EXPECT_NE(entry.at("namespace_id"), k_other.c_str());
 
   auto& m = f.service_metrics(0);
-  EXPECT_EQ(metric(m, "index_optimizer_optimizer_runs_total", {{"outcome", "succeeded"}}), 1);
-  EXPECT_EQ(metric(m, "index_optimizer_optimizer_indexes_total",
-                   {{"result", "created"}, {"index_type", "keyword"}}),
+  EXPECT_EQ(metric_sum(m, "index_optimizer_optimizer_runs_total", {{"outcome", "succeeded"}}), 1);
+  EXPECT_EQ(metric_sum(m, "index_optimizer_optimizer_indexes_total",
+                       {{"result", "created"}, {"index_type", "keyword"}}),
             1);
-  EXPECT_EQ(metric(m, "index_optimizer_optimizer_indexes_total", {{"result", "created"}}), 3);
-  EXPECT_EQ(metric(m, "index_optimizer_optimizer_run_duration_seconds"), 1);
-  EXPECT_GT(metric(m, "index_optimizer_optimizer_last_success_timestamp_seconds"), 0);
-  EXPECT_EQ(metric(m, "index_optimizer_optimizer_leader"), 0);
+  EXPECT_EQ(metric_sum(m, "index_optimizer_optimizer_indexes_total", {{"result", "created"}}), 3);
+  EXPECT_EQ(metric_sum(m, "index_optimizer_optimizer_run_duration_seconds"), 1);
+  EXPECT_GT(metric_sum(m, "index_optimizer_optimizer_last_success_timestamp_seconds"), 0);
+  EXPECT_EQ(metric_sum(m, "index_optimizer_optimizer_leader"), 0);
 
   // A second run finds nothing left to do.
   const auto again = f.await_run(service, start_run(f));
@@ -258,8 +241,8 @@ TEST_F(OptimizerServiceTest, QdrantErrorsLeaveTheNamespaceUnchangedAndTheNextRun
   EXPECT_THAT(std::string(color.at("error").as_string()), ::testing::HasSubstr("503"));
   EXPECT_EQ(color.at("qdrant").at("error").at("status"), 503);
   EXPECT_EQ(f.registry().get(k_shop).value().payload_indexes, default_protected_indexes());
-  EXPECT_EQ(metric(f.service_metrics(0), "index_optimizer_optimizer_indexes_total",
-                   {{"result", "failed"}}),
+  EXPECT_EQ(metric_sum(f.service_metrics(0), "index_optimizer_optimizer_indexes_total",
+                       {{"result", "failed"}}),
             3);
 
   const auto retried = f.await_run(service, start_run(f));
@@ -635,8 +618,8 @@ TEST_F(OptimizerServiceTest, WhenTheLeaderDiesMidRunAnotherTakesOverWithoutDupli
   const auto ns = f.registry().get(k_shop).value();
   for (const char* field : {"color", "price", "title"})
     EXPECT_NE(find_index(ns, field), nullptr) << field;
-  EXPECT_EQ(metric(f.service_metrics(0), "index_optimizer_optimizer_runs_total",
-                   {{"outcome", "abandoned"}}),
+  EXPECT_EQ(metric_sum(f.service_metrics(0), "index_optimizer_optimizer_runs_total",
+                       {{"outcome", "abandoned"}}),
             1);
 }
 

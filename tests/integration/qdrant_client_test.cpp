@@ -18,6 +18,7 @@
 
 #include "fakes/fake_qdrant.hpp"
 #include "support/process.hpp"
+#include "support/registry_metrics.hpp"
 #include "support/silent_listener.hpp"
 #include "support/wait.hpp"
 
@@ -29,25 +30,6 @@ using namespace std::chrono_literals;
 using kind = qdrant_error::kind;
 
 constexpr const char* k_api_key = "io-test-key-7d41c9";
-
-// A counter's value, or a histogram's sample count, for exactly these labels (0 when absent).
-double metric_value(prometheus::Registry& registry, const std::string& name,
-                    const std::map<std::string, std::string>& labels) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& label : metric.label)
-        got[label.name] = label.value;
-      if (got != labels) continue;
-      if (family.type == prometheus::MetricType::Histogram) {
-        return static_cast<double>(metric.histogram.sample_count);
-      }
-      return metric.counter.value;
-    }
-  }
-  return 0;
-}
 
 std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -92,11 +74,11 @@ class QdrantClientTest : public ::testing::Test {
   }
 
   double calls(const std::string& op, const std::string& outcome) {
-    return metric_value(registry_, "index_optimizer_qdrant_requests_total",
-                        {{"operation", op}, {"outcome", outcome}});
+    return metric_sum(registry_, "index_optimizer_qdrant_requests_total",
+                      {{"operation", op}, {"outcome", outcome}});
   }
   double retries(const std::string& op) {
-    return metric_value(registry_, "index_optimizer_qdrant_retries_total", {{"operation", op}});
+    return metric_sum(registry_, "index_optimizer_qdrant_retries_total", {{"operation", op}});
   }
 
   fake_qdrant qdrant_;
@@ -291,7 +273,7 @@ TEST_F(QdrantClientTest, SequentialCallsReuseOneConnection) {
     connections.insert(request.connection);
   EXPECT_EQ(connections.size(), 1u);
   EXPECT_EQ(client().idle_connections(), 1u);
-  EXPECT_EQ(metric_value(registry_, "index_optimizer_qdrant_connections_opened_total", {}), 1);
+  EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_connections_opened_total", {}), 1);
 }
 
 TEST_F(QdrantClientTest, ParallelCallsShareThePoolSafely) {
@@ -567,8 +549,8 @@ TEST_F(QdrantClientTest, MetricsCountCallsByOperationAndOutcomeOnly) {
   EXPECT_EQ(calls("collection_info", "client_error"), 1);
   EXPECT_EQ(calls("create_index", "ok"), 1);
   EXPECT_EQ(calls("delete_index", "ok"), 1);
-  EXPECT_EQ(metric_value(registry_, "index_optimizer_qdrant_request_duration_seconds",
-                         {{"operation", "collection_info"}}),
+  EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_request_duration_seconds",
+                       {{"operation", "collection_info"}}),
             2);
   const std::set<std::string> allowed_labels = {"operation", "outcome", "le"};
   for (const auto& family : registry_.Collect()) {
