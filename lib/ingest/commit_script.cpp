@@ -162,18 +162,43 @@ return {'ok', acked, late[1], late[2]}
 
 }  // namespace
 
+redis_result<void> load_commit_script(redis_connection& connection) {
+  auto reply = connection.command({"SCRIPT", "LOAD", commit_script().source()});
+  if (!reply) return reply.error();
+  if (reply->is_error()) {
+    return redis_error{redis_errc::server, "SCRIPT LOAD of the commit script: " + describe(*reply)};
+  }
+  return {};
+}
+
+redis_result<void> append_commit(redis_connection& connection, const commit_request& request) {
+  const std::string key_count = std::to_string(request.keys.size());
+  std::vector<std::string_view> argv;
+  argv.reserve(3 + request.keys.size() + request.args.size());
+  argv.push_back("EVALSHA");
+  argv.push_back(commit_script().sha1());
+  argv.push_back(key_count);
+  argv.insert(argv.end(), request.keys.begin(), request.keys.end());
+  argv.insert(argv.end(), request.args.begin(), request.args.end());
+  return connection.append(std::span<const std::string_view>(argv));
+}
+
 redis_result<commit_outcome> commit_batch(redis_connection& connection,
                                           const commit_request& request) {
   auto reply = eval(connection, commit_script(), request.keys, request.args);
   if (!reply) return reply.error();
-  if (reply->is_error()) {
-    return redis_error{redis_errc::server, "the commit script failed: " + reply->as_string()};
+  return parse_commit_reply(*reply);
+}
+
+redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
+  if (reply.is_error()) {
+    return redis_error{redis_errc::server, "the commit script failed: " + reply.as_string()};
   }
   const auto bad_shape = [&] {
-    return redis_error{redis_errc::protocol, "unexpected commit script reply: " + describe(*reply)};
+    return redis_error{redis_errc::protocol, "unexpected commit script reply: " + describe(reply)};
   };
-  if (!reply->is_array() || reply->as_array().empty()) return bad_shape();
-  const auto& items = reply->as_array();
+  if (!reply.is_array() || reply.as_array().empty()) return bad_shape();
+  const auto& items = reply.as_array();
   const auto status = items[0].to_optional_string();
   commit_outcome outcome;
   if (status == "stale" && items.size() == 2) {
