@@ -15,6 +15,8 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr std::size_t k_max_spare_paths = 64;
+
 decode_failure failure(decode_reason reason, std::string message) {
   return decode_failure{reason, std::move(message)};
 }
@@ -91,6 +93,10 @@ std::optional<decode_failure> event_decoder::decode_json(std::string_view text, 
                                                          filter_dialect& dialect,
                                                          std::vector<field_observation>& fields) {
   const std::string_view what = is_field_list ? "fields" : "filter";
+  // Kept up to a bound: a caller handing in a different, full vector each time must not grow it.
+  for (auto& field : fields) {
+    if (spare_paths_.size() < k_max_spare_paths) spare_paths_.push_back(std::move(field.path));
+  }
   fields.clear();
   dialect = is_field_list ? filter_dialect::field_list : filter_dialect::empty;
   if (text.size() > limits_.max_value_bytes) {
@@ -114,7 +120,7 @@ std::optional<decode_failure> event_decoder::decode_json(std::string_view text, 
                        "the " + std::string(what) + " value is not valid JSON: " + error.message());
     } else {
       const json::value parsed = parser_.release();
-      filter_walk::walk_context context(limits_, fields);
+      filter_walk::walk_context context(limits_, fields, &spare_paths_);
       const bool ok = is_field_list ? filter_walk::walk_field_list(parsed, context)
                                     : filter_walk::walk_filter(parsed, context, dialect);
       if (!ok) result = context.take_failure();

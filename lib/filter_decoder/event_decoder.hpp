@@ -78,6 +78,8 @@ class event_decoder {
   std::array<unsigned char, 16384> arena_buffer_{};
   boost::json::monotonic_resource arena_;
   boost::json::parser parser_;
+  // The previous event's field path strings, whose buffers the next event's paths reuse.
+  std::vector<std::string> spare_paths_;
 };
 
 // One-off conveniences over a temporary event_decoder (tests, tools); the consumer keeps an

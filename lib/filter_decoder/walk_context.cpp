@@ -24,7 +24,7 @@ bool walk_context::observe(std::string_view key, index_type type, condition_kind
     return fail(decode_reason::invalid_field,
                 "field name " + quoted(key) + " contains a control character");
   }
-  add_observation(fields_, prefix_, key, type, kinds);
+  add_observation(fields_, prefix_, key, type, kinds, spare_paths_);
   return true;
 }
 

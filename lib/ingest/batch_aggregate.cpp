@@ -57,13 +57,12 @@ log_record record_of(const field_delta& delta) {
 
 batch_aggregate::batch_aggregate(const std::array<window_spec, 2>& windows) : windows_(windows) {}
 
-void batch_aggregate::add_entry(std::string_view id, const stream_id& parsed) {
-  ids_.emplace_back(parsed, std::string(id));
+void batch_aggregate::add_entry(const stream_id& id) {
+  ids_.push_back(id);
 }
 
-bool batch_aggregate::holds_entry(std::string_view id) const noexcept {
-  return std::any_of(ids_.begin(), ids_.end(),
-                     [id](const auto& held) { return held.second == id; });
+bool batch_aggregate::holds_entry(const stream_id& id) const noexcept {
+  return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
 }
 
 batch_aggregate::bucket_delta& batch_aggregate::bucket_for(std::vector<bucket_delta>& buckets,
@@ -149,7 +148,8 @@ std::uint64_t batch_aggregate::namespace_events(std::string_view namespace_id, w
   return 0;
 }
 
-commit_request batch_aggregate::encode(const commit_target& target) const {
+commit_request batch_aggregate::encode(const commit_target& target,
+                                       std::int64_t held_elsewhere) const {
   commit_request request;
   auto& keys = request.keys;
   auto& args = request.args;
@@ -160,27 +160,25 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
   };
   const window_keys decision(target.key_prefix, target.stream, window_kind::decision);
   const window_keys analytics(target.key_prefix, target.stream, window_kind::analytics);
-  keys = {target.stream, target.dead_letter_stream, decision.unfolded(), decision.due(),
-          analytics.due()};
+  keys = {target.stream,       target.dead_letter_stream,
+          decision.unfolded(), decision.due(),
+          analytics.due(),     consumer_tokens_key(target.key_prefix, target.stream)};
 
   // Ascending and distinct: the script confirms them by walking XPENDING's ordered list.
-  std::vector<const std::pair<stream_id, std::string>*> ids;
-  ids.reserve(ids_.size());
-  for (const auto& id : ids_)
-    ids.push_back(&id);
-  std::sort(ids.begin(), ids.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  ids.erase(std::unique(ids.begin(), ids.end(),
-                        [](const auto* a, const auto* b) { return a->first == b->first; }),
-            ids.end());
+  std::vector<stream_id> ids = ids_;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   args.reserve(8 + ids.size() + 64);
   args.push_back(target.group);
   args.push_back(target.consumer);
-  args.push_back(ids.empty() ? std::string("0-0") : ids.front()->second);
-  args.push_back(ids.empty() ? std::string("0-0") : ids.back()->second);
+  args.push_back(target.consumer_token);
+  args.push_back(std::to_string(
+      held_elsewhere < 0 ? -1 : held_elsewhere + static_cast<std::int64_t>(ids.size())));
+  args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.front()));
+  args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.back()));
   args.push_back(std::to_string(ids.size()));
-  for (const auto* id : ids)
-    args.push_back(id->second);
+  for (const auto& id : ids)
+    args.push_back(to_string(id));
 
   args.push_back(std::to_string(target.dead_letter_max_length));
   args.push_back(std::to_string(dead_letters_.size()));

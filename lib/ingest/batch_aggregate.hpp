@@ -48,6 +48,9 @@ struct commit_target {
   std::string group;
   std::string consumer;
   std::int64_t dead_letter_max_length = 0;  // 0: never trimmed
+  // This process's token for the consumer name (ingest/commit_script.hpp); empty: no token, the
+  // ownership check walks the batch's ids.
+  std::string consumer_token;
 };
 
 // KEYS and ARGV of one call of the commit script (ingest/commit_script.hpp documents the layout).
@@ -71,8 +74,8 @@ class batch_aggregate {
 
   // Every entry of the batch goes through here first, counted or not: the commit acknowledges
   // exactly these ids.
-  void add_entry(std::string_view id, const stream_id& parsed);
-  bool holds_entry(std::string_view id) const noexcept;  // linear: for the rare reclaim path
+  void add_entry(const stream_id& id);
+  bool holds_entry(const stream_id& id) const noexcept;  // linear: for the rare reclaim path
 
   // Counts a decoded event of `namespace_id` at `ts_ms` (already clamped against the future)
   // unless it is late for both windows at `now_ms`. Returns, per window in k_all_windows order,
@@ -102,7 +105,10 @@ class batch_aggregate {
   std::uint64_t namespace_events(std::string_view namespace_id, window_kind window,
                                  std::int64_t bucket_start_ms) const;
 
-  commit_request encode(const commit_target& target) const;
+  // `held_elsewhere`: entries the consumer holds unacknowledged besides this batch (read ahead,
+  // not yet processed), or -1 when it cannot tell; with a token it lets the script confirm
+  // ownership by count (ingest/commit_script.hpp).
+  commit_request encode(const commit_target& target, std::int64_t held_elsewhere = -1) const;
   void clear();
 
  private:
@@ -130,7 +136,7 @@ class batch_aggregate {
   static bucket_delta& bucket_for(std::vector<bucket_delta>& buckets, std::int64_t start_ms);
 
   std::array<window_spec, 2> windows_;
-  std::vector<std::pair<stream_id, std::string>> ids_;
+  std::vector<stream_id> ids_;  // formatted only when encoded
   string_map<namespace_delta> namespaces_;
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;

@@ -9,9 +9,12 @@ namespace {
 const redis_script& commit_script() {
   static const redis_script script(window_script_source(R"lua(
 -- KEYS[1] the stream, KEYS[2] its dead-letter stream, KEYS[3] the decision window's unfolded
--- set, KEYS[4] and KEYS[5] the decision and analytics due sets; the other keys are named by their
--- index in ARGV. ARGV, read in order (batch_aggregate::encode writes it):
---   group, consumer, lowest id, highest id, n, n entry ids (ascending, distinct),
+-- set, KEYS[4] and KEYS[5] the decision and analytics due sets, KEYS[6] the stream's consumer
+-- tokens; the other keys are named by their index in ARGV. ARGV, read in order
+-- (batch_aggregate::encode writes it):
+--   group, consumer, consumer token ('' for none), entries pending for the consumer if the batch
+--   is all of them and they are all ours (-1: unknown), lowest id, highest id, n, n entry ids
+--   (ascending, distinct),
 --   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...),
 --   decision bucket ms, decision length ms, analytics bucket ms, analytics length ms,
 --   namespace count, per namespace: id, keys of decision totals, analytics totals, unfolded set,
@@ -23,16 +26,40 @@ const redis_script& commit_script() {
 --     sample count, per sample: path, sample, r, r ordinals (1-based, decision buckets first) of
 --       the buckets above holding the path.
 local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local group, consumer, lowest, highest = nxt(), nxt(), nxt(), nxt()
+local tokens = KEYS[6]
+local group, consumer, token, expected = nxt(), nxt(), nxt(), tonumber(nxt())
+local lowest, highest = nxt(), nxt()
 local n = tonumber(nxt())
 local ids_at = a
 a = a + n
 
--- Nothing is written unless every entry is still pending for this consumer. One XPENDING lists
--- ours between the lowest and highest id in order; walking it beside the (sorted) ids confirms
--- them by equality. An id the walk did not reach (missing, or beyond a page filled by entries
--- outside the batch) is checked on its own.
-if n > 0 then
+-- Nothing is written unless every entry is still pending for this consumer (commit_script.hpp
+-- argues both ways of confirming it). A process that another one with the same consumer name
+-- has since replaced writes nothing at all.
+local counted = false
+if token ~= '' then
+  local holder = redis.call('HGET', tokens, consumer)
+  if holder and holder ~= token then return {'fenced'} end
+  if holder == token and expected >= 0 and n > 0 then
+    -- By count: the consumer's pending entries are exactly the ones it holds (this batch and
+    -- its reads ahead), so none was taken from it.
+    local mine = 0
+    local per_consumer = redis.call('XPENDING', stream, group)[4]
+    if per_consumer then
+      for _, c in ipairs(per_consumer) do
+        if c[1] == consumer then
+          mine = tonumber(c[2])
+          break
+        end
+      end
+    end
+    counted = mine == expected
+  end
+end
+-- By walk: one XPENDING lists ours between the lowest and highest id in order; walking it beside
+-- the (sorted) ids confirms them by equality. An id the walk did not reach (missing, or beyond a
+-- page filled by entries outside the batch) is checked on its own.
+if n > 0 and not counted then
   local last = ids_at + n - 1
   local j = ids_at
   for _, e in ipairs(redis.call('XPENDING', stream, group, lowest, highest, n, consumer)) do
@@ -56,6 +83,11 @@ while i < ids_at + n do
   acked = acked + redis.call('XACK', stream, group, unpack(ARGV, i, j))
   i = j + 1
 end
+-- Confirmed by count but not all acknowledged: something outside the daemon added entries to
+-- this consumer's pending list while others left it. What this commit acknowledged only it can
+-- count, so it still applies; the consumer reports the mismatch.
+local check = counted and 'count' or 'walk'
+if acked ~= n then check = 'mismatch' end
 
 local max_len = nxt()
 for _ = 1, tonumber(nxt()) do
@@ -155,7 +187,7 @@ for _ = 1, tonumber(nxt()) do
     if in_a then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
   end
 end
-return {'ok', acked, late[1], late[2]}
+return {'ok', acked, late[1], late[2], check}
 )lua"));
   return script;
 }
@@ -205,11 +237,25 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
     outcome.stale_id = items[1].to_optional_string().value_or("");
     return outcome;
   }
-  if (status != "ok" || items.size() != 4) return bad_shape();
+  if (status == "fenced" && items.size() == 1) {
+    outcome.fenced = true;
+    return outcome;
+  }
+  if (status != "ok" || items.size() != 5) return bad_shape();
   outcome.applied = true;
   outcome.acked = items[1].to_integer().value_or(0);
   for (std::size_t w = 0; w < 2; ++w) {
     outcome.late_events[w] = static_cast<std::uint64_t>(items[2 + w].to_integer().value_or(0));
+  }
+  const auto check = items[4].to_optional_string();
+  if (check == "count") {
+    outcome.ownership = ownership_check::by_count;
+  } else if (check == "walk") {
+    outcome.ownership = ownership_check::by_walk;
+  } else if (check == "mismatch") {
+    outcome.ownership = ownership_check::mismatch;
+  } else {
+    return bad_shape();
   }
   return outcome;
 }

@@ -108,8 +108,8 @@ class stream_consumer {
   std::deque<outstanding> outstanding_;
   std::size_t reads_in_flight_ = 0;
   bool commit_in_flight_ = false;
-  std::deque<redis_reply> received_;  // replies read ahead, not yet processed
-  redis_reply current_read_;          // the reply entries_ views into
+  std::deque<reply_tree> received_;  // replies read ahead, not yet processed
+  reply_tree current_read_;          // the reply entries_ views into
   std::size_t read_ahead_ = 1;
   std::unique_ptr<event_decoder> decoder_;
   decoded_event event_;

@@ -15,6 +15,10 @@ namespace index_optimizer {
 // slot. docs/redis-keys.md ("Window counts") is the layout.
 std::string hash_tag_of(std::string_view stream);
 
+// Hash under the stream's tag: consumer name -> the token of the process consuming under that
+// name (ingest/commit_script.hpp), `<prefix><tag>:consumer-tokens`.
+std::string consumer_tokens_key(std::string_view key_prefix, std::string_view stream);
+
 // Names of the window keys for one stream and one window: `<prefix><tag>:win:<d|a>:...`.
 class window_keys {
  public:

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -147,6 +148,14 @@ TEST_F(IngestTest, CountsEveryEventOnceAcrossNamespacesAndFields) {
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_events_counted_total"), 3000);
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_entries_read_total"), 3000);
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_dead_letters_total"), 0);
+  // Alone on its stream, the consumer always holds its whole pending list: every commit confirms
+  // ownership by count, none walks the ids.
+  const auto checks = [&](const char* how) {
+    return metric_sum(registry, "index_optimizer_ingest_ownership_checks_total", {{"check", how}});
+  };
+  EXPECT_GT(checks("count"), 0);
+  EXPECT_EQ(checks("walk"), 0);
+  EXPECT_EQ(checks("mismatch") + checks("fenced"), 0);
   EXPECT_TRUE(service.stop(5s));
 }
 
@@ -263,7 +272,7 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
   auto batch_of = [&](const std::vector<stream_entry_view>& of) {
     batch_aggregate batch(window_specs(cfg.window));
     for (const auto& entry : of) {
-      batch.add_entry(entry.id, entry.parsed_id);
+      batch.add_entry(entry.parsed_id);
       decoded_event event;
       event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
       batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
@@ -272,7 +281,7 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
     return batch;
   };
   auto target = [&](const std::string& consumer) {
-    return commit_target{"io:", k_stream, k_dead_letters, "g", consumer, 0};
+    return commit_target{"io:", k_stream, k_dead_letters, "g", consumer, 0, ""};
   };
 
   // Consumer b reclaims the middle entry (as XAUTOCLAIM would after reclaim_idle).
@@ -305,6 +314,170 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
   EXPECT_EQ(stats->find("color")->count, 3u);
 }
 
+// The ownership check by count (ingest/commit_script.hpp): a consumer whose pending list is
+// exactly what it holds commits without walking the ids; once another consumer has taken an
+// entry, the count falls short, the walk finds the entry gone and the batch applies nothing; its
+// new owner counts that entry, the rest is committed again, and every event counts once.
+TEST_F(IngestTest, CommitsConfirmOwnershipByCountAndAReclaimMidBatchAppliesNothing) {
+  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(6, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  auto read = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(read);
+  std::vector<stream_entry_view> entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  ASSERT_EQ(entries.size(), 6u);
+  const std::string tokens = consumer_tokens_key("io:", k_stream);
+  ASSERT_TRUE(connection_.command({"HSET", tokens, "a", "token-a"}));
+
+  const config cfg = test_config(redis_);
+  auto batch_of = [&](std::initializer_list<std::size_t> of) {
+    batch_aggregate batch(window_specs(cfg.window));
+    for (const auto e : of) {
+      batch.add_entry(entries[e].parsed_id);
+      decoded_event event;
+      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+    }
+    return batch;
+  };
+  commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "token-a"};
+  auto color_count = [&] {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+    if (!stats) ADD_FAILURE() << stats.error().message;
+    const auto* color = stats ? stats->find("color") : nullptr;
+    return color == nullptr ? 0 : color->count;
+  };
+
+  // Entries 3-5 are held read ahead: the batch and they are all of a's pending list.
+  auto first = commit_batch(connection_, batch_of({0, 1, 2}).encode(a, 3));
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(first->applied);
+  EXPECT_EQ(first->ownership, ownership_check::by_count);
+  EXPECT_EQ(first->acked, 3);
+
+  // Consumer b reclaims entry 4 while a's next batch is being built.
+  ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "b", "0", std::string(entries[4].id)}));
+  auto stale = commit_batch(connection_, batch_of({3, 4, 5}).encode(a, 0));
+  ASSERT_TRUE(stale) << stale.error().message;
+  EXPECT_FALSE(stale->applied);
+  EXPECT_FALSE(stale->fenced);
+  EXPECT_EQ(stale->stale_id, entries[4].id);
+  EXPECT_EQ(color_count(), 3u) << "a stale commit applies nothing";
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 3);
+
+  // b counts what it took (by walk: it sends no token); a re-reads its own pending list (3, 5)
+  // and commits them, by count again.
+  auto theirs = commit_batch(
+      connection_, batch_of({4}).encode({"io:", k_stream, k_dead_letters, "g", "b", 0, ""}));
+  ASSERT_TRUE(theirs && theirs->applied);
+  EXPECT_EQ(theirs->ownership, ownership_check::by_walk);
+  auto again = commit_batch(connection_, batch_of({3, 5}).encode(a, 0));
+  ASSERT_TRUE(again && again->applied);
+  EXPECT_EQ(again->ownership, ownership_check::by_count);
+  EXPECT_EQ(color_count(), 6u);
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 0);
+}
+
+// A process started with a consumer name another live process uses takes the name over (a fresh
+// token): the first one's commits write nothing at all, whatever its batch.
+TEST_F(IngestTest, ACommitFromAProcessWhoseConsumerNameWasTakenOverIsFenced) {
+  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(2, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  auto read = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(read);
+  std::vector<stream_entry_view> entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "newer"}));
+
+  const config cfg = test_config(redis_);
+  batch_aggregate batch(window_specs(cfg.window));
+  for (const auto& entry : entries) {
+    batch.add_entry(entry.parsed_id);
+    decoded_event event;
+    event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+    batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+  }
+  batch.add_dead_letter({std::string(entries.front().id), decode_reason::invalid_json, "x", {}});
+  commit_target older{"io:", k_stream, k_dead_letters, "g", "a", 0, "older"};
+  auto fenced = commit_batch(connection_, batch.encode(older, 0));
+  ASSERT_TRUE(fenced) << fenced.error().message;
+  EXPECT_FALSE(fenced->applied);
+  EXPECT_TRUE(fenced->fenced);
+  EXPECT_TRUE(keys_matching("io:*win*").empty()) << "a fenced commit must write nothing";
+  EXPECT_EQ(redis_.cli({"XLEN", k_dead_letters}), "0");
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 2);
+}
+
+// The one way around the count: an entry added to the consumer's pending list from outside
+// (an XCLAIM naming it) while one of its batch is acknowledged by hand. The count matches, so the
+// batch is applied; XACK acknowledging fewer entries than the batch holds is reported.
+TEST_F(IngestTest, AnEntryAddedBehindTheConsumersBackIsReportedAsAMismatch) {
+  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+  add_events(connection_, k_stream,
+             std::vector<entry_fields>(4, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  auto read = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "3", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(read);
+  std::vector<stream_entry_view> entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  ASSERT_EQ(entries.size(), 3u);
+  auto other = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "b", "COUNT", "1", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(other);
+  std::vector<stream_entry_view> theirs;
+  ASSERT_TRUE(parse_xreadgroup_reply(*other, theirs));
+  ASSERT_EQ(theirs.size(), 1u);
+  ASSERT_TRUE(connection_.command({"XACK", k_stream, "g", std::string(entries[1].id)}));
+  ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "a", "0", std::string(theirs[0].id)}));
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "tok"}));
+
+  const config cfg = test_config(redis_);
+  batch_aggregate batch(window_specs(cfg.window));
+  for (const auto& entry : entries) {
+    batch.add_entry(entry.parsed_id);
+    decoded_event event;
+    event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+    batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+  }
+  commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "tok"};
+  auto outcome = commit_batch(connection_, batch.encode(a, 0));
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_TRUE(outcome->applied);
+  EXPECT_EQ(outcome->ownership, ownership_check::mismatch);
+  EXPECT_EQ(outcome->acked, 2);
+}
+
+// Two processes configured with one consumer name: each (re)connect fences the other, so they
+// take turns, and every event is still counted exactly once.
+TEST_F(IngestTest, TwoProcessesWithOneConsumerNameStillCountEachEventOnce) {
+  event_reference reference;
+  const auto events = generate(4000, reference, 23);
+  prometheus::Registry registry_a;
+  prometheus::Registry registry_b;
+  ingest_service a(test_config(redis_, "same-name"), registry_a);
+  ingest_service b(test_config(redis_, "same-name"), registry_b);
+  a.start();
+  b.start();
+  for (std::size_t at = 0; at < events.size(); at += 500) {
+    add_events(connection_, k_stream,
+               std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
+                                         events.begin() + static_cast<std::ptrdiff_t>(at + 500)));
+  }
+  await_drained();
+  expect_windows_equal(test_config(redis_), reference);
+  EXPECT_EQ(metric_sum(registry_a, "index_optimizer_ingest_events_counted_total") +
+                metric_sum(registry_b, "index_optimizer_ingest_events_counted_total"),
+            4000);
+  const std::map<std::string, std::string> fenced{{"check", "fenced"}};
+  EXPECT_GE(metric_sum(registry_a, "index_optimizer_ingest_ownership_checks_total", fenced) +
+                metric_sum(registry_b, "index_optimizer_ingest_ownership_checks_total", fenced),
+            1);
+}
+
 // Twenty commits into one bucket: its log is compacted when it reaches 16 entries and never
 // holds more, and a read (the log summed) is exact in count, votes, kinds, latency and first/last
 // seen. The batches' id ranges also hold entries of ours outside the batch, which the ownership
@@ -326,7 +499,7 @@ TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
   cfg.window.length = 1h;
   cfg.window.bucket = 1h;  // every commit lands in the same, current bucket
   const std::int64_t t0 = unix_now_ms();
-  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0};
+  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0, ""};
   // Per group of four entries k..k+3: the batches {k+2, k} then {k+3, k+1} (added out of
   // order). The first batch's range holds k+1, still ours: XPENDING's page (as long as the batch)
   // is k, k+1, so k+2 is confirmed on its own.
@@ -334,7 +507,7 @@ TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
     for (const std::size_t first : {k, k + 1}) {
       batch_aggregate batch(window_specs(cfg.window));
       for (const std::size_t e : {first + 2, first}) {
-        batch.add_entry(entries[e].id, entries[e].parsed_id);
+        batch.add_entry(entries[e].parsed_id);
         decoded_event event;
         event.latency_ms = 10.0 * static_cast<double>(e + 1);
         event.fields.push_back({"color", e % 2 == 0 ? index_type::keyword : index_type::uuid,

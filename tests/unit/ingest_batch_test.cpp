@@ -84,8 +84,8 @@ TEST(StreamEntries, ParsesXautoclaimReplies) {
 
 TEST(BatchAggregate, CountsEachFieldOnceWithTypeVotesKindsAndLatency) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("1-0", {1, 0});
-  batch.add_entry("2-0", {2, 0});
+  batch.add_entry({1, 0});
+  batch.add_entry({2, 0});
   batch.add_event("ns_a",
                   event_with({{"price", index_type::integer, bit(condition_kind::range)},
                               {"color", index_type::keyword,
@@ -162,36 +162,59 @@ TEST(BatchAggregate, AsksForASampleOncePerFieldAndCompactsIt) {
   const auto samples = batch.samples();
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0], (std::pair<std::string, std::string>{"ns_a", "f"}));
-  const auto request = batch.encode({"io:", "s", "s:dl", "g", "c", 0});
+  const auto request = batch.encode({"io:", "s", "s:dl", "g", "c", 0, ""});
   EXPECT_NE(std::find(request.args.begin(), request.args.end(), R"({"must":[]})"),
             request.args.end());
 }
 
 TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("5-1", {5, 1});
-  batch.add_entry("3-0", {3, 0});
-  batch.add_entry("9-0", {9, 0});
+  batch.add_entry({5, 1});
+  batch.add_entry({3, 0});
+  batch.add_entry({9, 0});
   batch.add_event("ns_a", event_with({{"f", index_type::keyword, bit(condition_kind::match)}}),
                   k_now, k_now, {}, {});
   batch.add_dead_letter({"9-0", decode_reason::invalid_json, "bad", {{"filter", "{"}}});
-  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 1000});
-  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 8);
-  // Ascending: the script confirms them by walking XPENDING's ordered reply.
-  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "3-0", "9-0", "3", "3-0", "5-1", "9-0"}));
+  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 1000, ""});
+  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 10);
+  // Without a token nor a count of entries held elsewhere (-1) the script walks the ids, which
+  // go ascending: it confirms them by walking XPENDING's ordered reply.
+  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "", "-1", "3-0", "9-0", "3", "3-0", "5-1",
+                                            "9-0"}));
   EXPECT_EQ(request.keys[0], "io:{s}");
   EXPECT_EQ(request.keys[1], "io:{s}:dead-letter");
-  // Stream, dead letters, unfolded and due sets; per namespace both totals, its unfolded set and
-  // both bucket sets; per decision bucket the bucket, its log and the analytics bucket it folds
-  // into.
-  EXPECT_EQ(request.keys.size(), 5u + 5 + 3);
+  EXPECT_EQ(request.keys[5], "io:{s}:consumer-tokens");
+  // Stream, dead letters, unfolded and due sets, consumer tokens; per namespace both totals, its
+  // unfolded set and both bucket sets; per decision bucket the bucket, its log and the analytics
+  // bucket it folds into.
+  EXPECT_EQ(request.keys.size(), 6u + 5 + 3);
   for (const auto& key : request.keys)
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
-  EXPECT_EQ(request.args[8], "1000");
-  EXPECT_EQ(request.args[9], "1");
-  EXPECT_EQ(request.args[10], "12");  // five metadata pairs and one original field
-  EXPECT_EQ(request.args[11], "reason");
-  EXPECT_EQ(request.args[12], "invalid_json");
+  EXPECT_EQ(request.args[10], "1000");
+  EXPECT_EQ(request.args[11], "1");
+  EXPECT_EQ(request.args[12], "12");  // five metadata pairs and one original field
+  EXPECT_EQ(request.args[13], "reason");
+  EXPECT_EQ(request.args[14], "invalid_json");
+}
+
+// With a token, the batch's distinct entries plus those held elsewhere are what the consumer's
+// pending list must hold for the script to confirm ownership by count.
+TEST(BatchAggregate, EncodesTheTokenAndThePendingCountItExpects) {
+  batch_aggregate batch(k_windows);
+  batch.add_entry({5, 1});
+  batch.add_entry({3, 0});
+  batch.add_entry({5, 1});  // twice in the batch, once pending
+  const auto request =
+      batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 0, "tok"}, 7);
+  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 7);
+  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "tok", "9", "3-0", "5-1", "2"}));
+  // Ids past 15 characters (no short-string storage) are formatted whole.
+  batch_aggregate wide(k_windows);
+  wide.add_entry({1764489876543, 12345});
+  const auto wide_request = wide.encode({"io:", "io:{s}", "io:{s}:dl", "grp", "me", 0, ""});
+  EXPECT_EQ(wide_request.args[7], "1764489876543-12345");
+  EXPECT_EQ(to_string(stream_id{18446744073709551615u, 18446744073709551615u}),
+            "18446744073709551615-18446744073709551615");
 }
 
 TEST(BatchAggregate, CapsTheFieldsADeadLetterKeeps) {
@@ -204,12 +227,12 @@ TEST(BatchAggregate, CapsTheFieldsADeadLetterKeeps) {
 
 TEST(BatchAggregate, ClearForgetsEverything) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("1-0", {1, 0});
+  batch.add_entry({1, 0});
   batch.add_event("ns_a", event_with({{"f", index_type::keyword, 0}}), k_now, k_now, {}, {});
-  EXPECT_TRUE(batch.holds_entry("1-0"));
+  EXPECT_TRUE(batch.holds_entry({1, 0}));
   batch.clear();
   EXPECT_TRUE(batch.empty());
-  EXPECT_FALSE(batch.holds_entry("1-0"));
+  EXPECT_FALSE(batch.holds_entry({1, 0}));
   EXPECT_EQ(batch.counted_events(), 0u);
   EXPECT_EQ(batch.find("ns_a", window_kind::decision, k_now, "f"), nullptr);
 }
