@@ -2,7 +2,7 @@
 // itself: a bare consumer that only reads and acknowledges (XREADGROUP + XACK in batches).
 //
 //   ingest_bench [--events N] [--redis-url redis://host:port/db] [--commit-max-events N]
-//                [--verbose]
+//                [--skip-bare] [--commandstats] [--verbose]
 //
 // Without --redis-url it starts its own redis-server (/usr/bin/redis-server) on a free port in a
 // temporary directory. It fills one stream with N realistic filter-query events (default
@@ -12,9 +12,12 @@
 // counts + XACK atomically). Prints both rates, their ratio and the process RSS. Keys are written
 // under the prefix "bench:" and the stream "bench:{events}", and deleted at the end. The ingest
 // config is the default one (ingest.commit_max_events 5000 unless --commit-max-events says
-// otherwise); --verbose logs every commit's size. CPU per event is reported for the client
-// process and for redis-server, so the figures mean something on a busy machine too.
-// Not a timed test: run by hand (`ninja -C build ingest_bench && build/bench/ingest_bench`).
+// otherwise); --verbose logs every commit's size. --skip-bare drains only with ingest_service (for
+// profiling Redis or the client alone); --commandstats prints Redis' per-command time per event
+// for the ingest phase (commands a script runs are listed too: their time is part of evalsha's).
+// CPU per event is reported for the client process and for redis-server, so the figures mean
+// something on a busy machine too. Not a timed test: run by hand (`ninja -C build ingest_bench &&
+// build/bench/ingest_bench`).
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -255,6 +258,32 @@ void print_cpu(const std::string& what, const cpu_times& before, const cpu_times
             << (after.redis - before.redis) / n * 1e6 << " us\n";
 }
 
+// INFO commandstats since the last CONFIG RESETSTAT, as Redis time per event (wall time inside
+// Redis: on a busy machine it includes preemption, so compare commands with each other).
+void print_commandstats(redis_connection& connection, std::size_t events) {
+  const auto info = run(connection, {"INFO", "commandstats"}).as_string();
+  std::cout << "  redis commandstats (us per event, calls):\n";
+  std::size_t at = 0;
+  while ((at = info.find("cmdstat_", at)) != std::string::npos) {
+    const auto end = info.find('\r', at);
+    const std::string line = info.substr(at + 8, end - at - 8);
+    at = end;
+    const auto colon = line.find(':');
+    const std::string name = line.substr(0, colon);
+    if (name == "info" || name == "config" || name == "ping") continue;
+    // name:calls=N,usec=N,usec_per_call=N,...
+    const auto value = [&](const std::string& key) {
+      const auto from = line.find(key + "=", colon);
+      return from == std::string::npos ? 0.0
+                                       : std::strtod(line.c_str() + from + key.size() + 1, nullptr);
+    };
+    const double usec = value(",usec");
+    const double calls = value(":calls");
+    std::cout << "    " << name << ": " << usec / static_cast<double>(events) << " us, "
+              << static_cast<long>(calls) << " calls\n";
+  }
+}
+
 struct group_state {
   long long pending = -1;
   long long lag = -1;
@@ -315,10 +344,16 @@ int main(int argc, char** argv) {
   std::string url;
   int commit_max_events = 0;
   bool verbose = false;
+  bool skip_bare = false;
+  bool commandstats = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--verbose") {
       verbose = true;
+    } else if (flag == "--skip-bare") {
+      skip_bare = true;
+    } else if (flag == "--commandstats") {
+      commandstats = true;
     } else if (i + 1 < argc && flag == "--events") {
       events = std::stoul(argv[++i]);
     } else if (i + 1 < argc && flag == "--redis-url") {
@@ -327,7 +362,8 @@ int main(int argc, char** argv) {
       commit_max_events = std::stoi(argv[++i]);
     } else {
       die("unknown flag " + flag +
-          " (use --events N, --redis-url URL, --commit-max-events N, --verbose)");
+          " (use --events N, --redis-url URL, --commit-max-events N, --skip-bare, --commandstats, "
+          "--verbose)");
     }
   }
   configure_logging(verbose ? log_level::debug : log_level::warn, log_format::logfmt);
@@ -359,13 +395,17 @@ int main(int argc, char** argv) {
   cfg.ingest.consumer_name = "bench-1";
   if (commit_max_events > 0) cfg.ingest.commit_max_events = commit_max_events;
 
-  const auto bare_cpu_before = cpu_now(connection);
-  const double bare_seconds = bare_consumer(*endpoint.value, events, cfg.ingest.batch_size);
-  const auto bare_cpu_after = cpu_now(connection);
-  const double bare_rate = static_cast<double>(events) / bare_seconds;
-  std::cout << "bare XREADGROUP+XACK (batch " << cfg.ingest.batch_size << "): " << bare_seconds
-            << " s, " << static_cast<long>(bare_rate) << " events/s\n";
-  print_cpu("bare", bare_cpu_before, bare_cpu_after, events);
+  double bare_rate = 0;
+  if (!skip_bare) {
+    const auto bare_cpu_before = cpu_now(connection);
+    const double bare_seconds = bare_consumer(*endpoint.value, events, cfg.ingest.batch_size);
+    const auto bare_cpu_after = cpu_now(connection);
+    bare_rate = static_cast<double>(events) / bare_seconds;
+    std::cout << "bare XREADGROUP+XACK (batch " << cfg.ingest.batch_size << "): " << bare_seconds
+              << " s, " << static_cast<long>(bare_rate) << " events/s\n";
+    print_cpu("bare", bare_cpu_before, bare_cpu_after, events);
+  }
+  if (commandstats) run(connection, {"CONFIG", "RESETSTAT"});
 
   const long rss_before = rss_kib();
   prometheus::Registry registry;
@@ -401,7 +441,8 @@ int main(int argc, char** argv) {
     }
   }
   print_cpu("ingest", cpu_before, cpu_after, events);
-  std::cout << "ratio ingest/bare: " << rate / bare_rate << " (target >= 0.9)\n";
+  if (commandstats) print_commandstats(connection, events);
+  if (!skip_bare) std::cout << "ratio ingest/bare: " << rate / bare_rate << " (target >= 0.9)\n";
   std::cout << "RSS: " << rss_before / 1024 << " MiB before, " << rss_after / 1024
             << " MiB after draining\n";
 
