@@ -30,29 +30,6 @@ void add_observation(field_delta& delta, const field_observation& field, const d
   delta.last_seen_ms = std::max(delta.last_seen_ms, ts_ms);
 }
 
-static_assert(k_log_slot_kind_counts - k_log_slot_type_votes == k_index_type_slots - 1);
-static_assert(k_log_slot_latency_histogram - k_log_slot_kind_counts == k_condition_kind_slots);
-
-// A field's delta as a bucket log record (window_store/bucket_log.hpp).
-log_record record_of(const field_delta& delta) {
-  log_record record{};
-  auto put = [&record](std::size_t slot, std::uint64_t value) {
-    record[slot] = static_cast<std::int64_t>(value);
-  };
-  put(k_log_slot_count, delta.count);
-  record[k_log_slot_first_seen] = delta.first_seen_ms;
-  record[k_log_slot_last_seen] = delta.last_seen_ms;
-  put(k_log_slot_latency_count, delta.latency_count);
-  put(k_log_slot_latency_sum, delta.latency_sum_us);
-  for (std::size_t slot = 1; slot < k_index_type_slots; ++slot)
-    put(k_log_slot_type_votes + slot - 1, delta.type_votes[slot]);
-  for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot)
-    put(k_log_slot_kind_counts + slot, delta.kind_counts[slot]);
-  for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket)
-    put(k_log_slot_latency_histogram + bucket, delta.latency_histogram[bucket]);
-  return record;
-}
-
 }  // namespace
 
 batch_aggregate::batch_aggregate(const std::array<window_spec, 2>& windows) : windows_(windows) {}
@@ -148,8 +125,8 @@ std::uint64_t batch_aggregate::namespace_events(std::string_view namespace_id, w
   return 0;
 }
 
-commit_request batch_aggregate::encode(const commit_target& target,
-                                       std::int64_t held_elsewhere) const {
+commit_request batch_aggregate::encode(const commit_target& target, std::int64_t held_elsewhere,
+                                       const writer_sums* sums) const {
   commit_request request;
   auto& keys = request.keys;
   auto& args = request.args;
@@ -207,7 +184,44 @@ commit_request batch_aggregate::encode(const commit_target& target,
     args.push_back(std::to_string(bucket.events));
     bucket_log_writer writer(bucket.events, bucket.fields.size());
     for (const auto& [path, delta] : bucket.fields)
-      writer.add(path, record_of(delta));
+      writer.add(path, to_log_record(delta));
+    args.push_back(writer.take());
+  };
+  // A decision bucket's writer sum: the version it builds on and the sum with this batch (every
+  // path of either), or version 0 and no sum when the caller keeps none.
+  auto append_sum = [&args, sums](std::string_view namespace_id, const bucket_delta& bucket) {
+    if (sums == nullptr) {
+      args.emplace_back("0");
+      args.emplace_back();
+      return;
+    }
+    const auto* held = sums->find(namespace_id, bucket.start_ms);
+    args.push_back(std::to_string(held == nullptr ? 0 : held->version));
+    std::size_t paths = bucket.fields.size();
+    if (held != nullptr) {
+      for (const auto& [path, sum] : held->fields)
+        paths += bucket.fields.contains(path) ? 0 : 1;
+    }
+    bucket_log_writer writer(bucket.events + (held == nullptr ? 0 : held->events), paths);
+    for (const auto& [path, delta] : bucket.fields) {
+      const field_delta* before = nullptr;
+      if (held != nullptr) {
+        const auto found = held->fields.find(path);
+        if (found != held->fields.end()) before = &found->second;
+      }
+      if (before == nullptr) {
+        writer.add(path, to_log_record(delta));
+        continue;
+      }
+      field_delta sum = *before;
+      combine(sum, delta);
+      writer.add(path, to_log_record(sum));
+    }
+    if (held != nullptr) {
+      for (const auto& [path, sum] : held->fields) {
+        if (!bucket.fields.contains(path)) writer.add(path, to_log_record(sum));
+      }
+    }
     args.push_back(writer.take());
   };
   args.push_back(std::to_string(namespaces_.size()));
@@ -228,6 +242,7 @@ commit_request batch_aggregate::encode(const commit_target& target,
       args.push_back(start_a);
       args.push_back(key_index(analytics.bucket(namespace_id, start_a)));
       append_delta(bucket);
+      append_sum(namespace_id, bucket);
     }
     args.push_back(std::to_string(ns.windows[1].size()));
     for (const auto& bucket : ns.windows[1]) {
@@ -257,6 +272,21 @@ commit_request batch_aggregate::encode(const commit_target& target,
     }
   }
   return request;
+}
+
+void batch_aggregate::update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const {
+  // The same order as encode() numbered the decision buckets in.
+  std::size_t ordinal = 0;
+  for (const auto& [namespace_id, ns] : namespaces_) {
+    for (const auto& bucket : ns.windows[0]) {
+      if (std::find(synced.begin(), synced.end(), ordinal) != synced.end()) {
+        sums.add(namespace_id, bucket.start_ms, bucket.events, bucket.fields);
+      } else {
+        sums.forget(namespace_id, bucket.start_ms);
+      }
+      ++ordinal;
+    }
+  }
 }
 
 void batch_aggregate::clear() {

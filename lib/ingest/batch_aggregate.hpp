@@ -12,25 +12,14 @@
 
 #include "filter_decoder/decode_reason.hpp"
 #include "filter_decoder/event_decoder.hpp"
+#include "ingest/field_delta.hpp"
 #include "ingest/stream_entries.hpp"
+#include "ingest/writer_sums.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 #include "window_store/window_stats.hpp"
 
 namespace index_optimizer {
-
-// What one commit adds for one field in one bucket: the same quantities the window hashes hold
-// (window_stats.hpp), summed over the batch's events.
-struct field_delta {
-  std::uint64_t count = 0;
-  std::array<std::uint32_t, k_index_type_slots> type_votes{};
-  std::array<std::uint32_t, k_condition_kind_slots> kind_counts{};
-  std::uint64_t latency_count = 0;
-  std::uint64_t latency_sum_us = 0;
-  std::array<std::uint32_t, k_latency_buckets> latency_histogram{};
-  std::int64_t first_seen_ms = std::numeric_limits<std::int64_t>::max();
-  std::int64_t last_seen_ms = std::numeric_limits<std::int64_t>::min();
-};
 
 // An entry that cannot be counted, with what the dead-letter stream keeps of it.
 struct dead_letter_entry {
@@ -107,8 +96,14 @@ class batch_aggregate {
 
   // `held_elsewhere`: entries the consumer holds unacknowledged besides this batch (read ahead,
   // not yet processed), or -1 when it cannot tell; with a token it lets the script confirm
-  // ownership by count (ingest/commit_script.hpp).
-  commit_request encode(const commit_target& target, std::int64_t held_elsewhere = -1) const;
+  // ownership by count (ingest/commit_script.hpp). `sums`: what this connection has counted in
+  // each decision bucket so far; each decision bucket then carries its new sum too, so the script
+  // can replace the stored one instead of adding to it (writer_sums.hpp).
+  commit_request encode(const commit_target& target, std::int64_t held_elsewhere = -1,
+                        const writer_sums* sums = nullptr) const;
+  // Once this batch's commit applied: the decision buckets the script reports synced (0-based,
+  // in encode order) take the batch's counts into `sums`; the others are forgotten there.
+  void update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const;
   void clear();
 
  private:
@@ -124,7 +119,7 @@ class batch_aggregate {
   struct bucket_delta {
     std::int64_t start_ms = 0;
     std::uint64_t events = 0;
-    string_map<field_delta> fields;
+    field_map fields;
   };
   struct namespace_delta {
     // [0]: decision buckets (the commit folds them into the analytics window later);

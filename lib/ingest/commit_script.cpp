@@ -20,7 +20,8 @@ const redis_script& commit_script() {
 --   namespace count, per namespace: id, keys of decision totals, analytics totals, unfolded set,
 --     decision bucket set, analytics bucket set;
 --     decision bucket count, per bucket: start, keys of the bucket and its log, analytics start,
---       analytics bucket key, events, log entry;
+--       analytics bucket key, events, log entry, the writer's sum version, the writer's new sum
+--       ('' when it has none; window_lua's log_write);
 --     analytics-only bucket count (events too old for the decision window), per bucket: start,
 --       bucket key, events, log entry;
 --     sample count, per sample: path, sample, r, r ordinals (1-based, decision buckets first) of
@@ -28,6 +29,8 @@ const redis_script& commit_script() {
 local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local tokens = KEYS[6]
 local group, consumer, token, expected = nxt(), nxt(), nxt(), tonumber(nxt())
+-- Each connection writes its own sums into the bucket logs; without a token, the consumer name.
+local writer = token ~= '' and token or consumer
 local lowest, highest = nxt(), nxt()
 local n = tonumber(nxt())
 local ids_at = a
@@ -109,6 +112,9 @@ local bucket_d, length_d, bucket_a, length_a =
 local cut_d = oldest_start(now, bucket_d, length_d)
 local cut_a = oldest_start(now, bucket_a, length_a)
 local late = {0, 0}
+-- Decision buckets (numbered across namespaces, in ARGV order) whose writer sum was replaced.
+local synced = {}
+local ordinal_all = 0
 for _ = 1, tonumber(nxt()) do
   local ns = nxt()
   local tot_d, tot_a, unfolded_ns, nsb_d, nsb_a = key(), key(), key(), key(), key()
@@ -135,17 +141,18 @@ for _ = 1, tonumber(nxt()) do
   end
   for _ = 1, tonumber(nxt()) do
     ordinal = ordinal + 1
+    ordinal_all = ordinal_all + 1
     local start, bucket, log, start_a, bucket_a_key = nxt(), key(), key(), nxt(), key()
-    local events, entry = tonumber(nxt()), nxt()
+    local events, entry, version, sum = tonumber(nxt()), nxt(), nxt(), nxt()
     local member = start .. ':' .. ns
     if tonumber(start) < cut_d then
       -- Left the decision window by the server's clock since the consumer looked.
       late[1] = late[1] + events
       counted_a[ordinal] = to_analytics(start_a, bucket_a_key, entry_delta(entry), events)
     elseif redis.call('ZSCORE', unfolded_ns, start) then
-      -- The common case: the entry joins the bucket's log; the sweeper folds the log into both
-      -- windows once commits have moved on.
-      log_append(log, entry)
+      -- The common case: the writer's sum in the bucket's log grows by the entry; the sweeper
+      -- folds the log into both windows once commits have moved on.
+      if log_write(log, writer, entry, version, sum) then synced[#synced + 1] = ordinal_all end
       redis.call('ZADD', unfolded, now, member)
       counted_d[ordinal] = true
       counted_a[ordinal] = true
@@ -157,7 +164,7 @@ for _ = 1, tonumber(nxt()) do
       counted_d[ordinal] = true
       counted_a[ordinal] = to_analytics(start_a, bucket_a_key, d, events)
     else
-      log_append(log, entry)
+      if log_write(log, writer, entry, version, sum) then synced[#synced + 1] = ordinal_all end
       redis.call('ZADD', unfolded, now, member)
       redis.call('ZADD', unfolded_ns, start, start)
       redis.call('ZADD', due_d, start, member)
@@ -187,7 +194,7 @@ for _ = 1, tonumber(nxt()) do
     if in_a then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
   end
 end
-return {'ok', acked, late[1], late[2], check}
+return {'ok', acked, late[1], late[2], check, synced}
 )lua"));
   return script;
 }
@@ -241,7 +248,7 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
     outcome.fenced = true;
     return outcome;
   }
-  if (status != "ok" || items.size() != 5) return bad_shape();
+  if (status != "ok" || items.size() != 6 || !items[5].is_array()) return bad_shape();
   outcome.applied = true;
   outcome.acked = items[1].to_integer().value_or(0);
   for (std::size_t w = 0; w < 2; ++w) {
@@ -256,6 +263,11 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
     outcome.ownership = ownership_check::mismatch;
   } else {
     return bad_shape();
+  }
+  for (const auto& ordinal : items[5].as_array()) {
+    const auto number = ordinal.to_integer();
+    if (!number || *number < 1) return bad_shape();
+    outcome.synced_buckets.push_back(static_cast<std::size_t>(*number - 1));
   }
   return outcome;
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ingest/batch_aggregate.hpp"
 #include "redis/redis_connection.hpp"
@@ -30,6 +31,10 @@ struct commit_outcome {
   std::int64_t acked = 0;
   // Events of the batch the script found late by the Redis server's clock, per window.
   std::array<std::uint64_t, 2> late_events{};
+  // The decision buckets (0-based, in the order batch_aggregate::encode wrote them) whose writer
+  // sum the commit replaced by the one sent: the consumer's writer_sums may take the batch in.
+  // The others' sums were merged in Redis (or not written); the consumer forgets them.
+  std::vector<std::size_t> synced_buckets;
 };
 
 // Runs the commit script: one atomic Redis step (a Lua script runs to completion with nothing

@@ -200,6 +200,8 @@ void stream_consumer::fail(const redis_error& error) {
   received_.clear();
   committing_.clear();
   discard_batch();
+  // The next connection writes its own sums under a new token.
+  sums_.clear();
 }
 
 void stream_consumer::discard_batch() {
@@ -482,7 +484,7 @@ redis_result<void> stream_consumer::commit() {
   std::int64_t held_elsewhere = 0;
   for (const auto& read : received_)
     held_elsewhere += static_cast<std::int64_t>(xreadgroup_entry_count(read.root()));
-  const auto request = batch_.encode(target_, held_elsewhere);
+  const auto request = batch_.encode(target_, held_elsewhere, &sums_);
   log_debug("ingest: committing", {{"stream", stream_},
                                    {"entries", batch_.entries()},
                                    {"keys", request.keys.size()},
@@ -567,6 +569,12 @@ redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   if (committing_vanished_ > 0) {
     metrics_.vanished->Increment(static_cast<double>(committing_vanished_));
   }
+  committing_.update_sums(sums_, outcome->synced_buckets);
+  // Buckets closed for a while are folded by the sweeper (which deletes their logs): their sums
+  // go, keeping memory to a few buckets per namespace.
+  const auto& decision = windows_[0];
+  sums_.forget_before(decision.bucket_start(unix_now_ms()) - 2 * decision.bucket_ms -
+                      fold_delay(cfg_).count());
   const auto now = clock::now();
   for (const auto& [ns, path] : committing_.samples())
     samples_.record(ns, path, now);

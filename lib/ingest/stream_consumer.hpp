@@ -118,6 +118,8 @@ class stream_consumer {
   batch_aggregate batch_;
   // The batch of the commit in flight, with its own counters, until its outcome arrives.
   batch_aggregate committing_;
+  // What this connection has counted in each open decision bucket (ingest/writer_sums.hpp).
+  writer_sums sums_;
   std::uint64_t committing_future_clamped_ = 0;
   std::uint64_t committing_vanished_ = 0;
   clock::time_point commit_sent_{};

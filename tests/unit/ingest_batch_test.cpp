@@ -273,3 +273,77 @@ TEST(SampleTracker, WantsASampleAgainAfterTheRefresh) {
 
 }  // namespace
 }  // namespace index_optimizer
+
+namespace index_optimizer {
+namespace {
+
+TEST(WriterSums, AddAccumulatesCountsAndVersionsAndForgetsOldBuckets) {
+  writer_sums sums;
+  EXPECT_EQ(sums.find("ns_a", 60'000), nullptr);
+  field_map fields;
+  auto& f = fields["f"];
+  f.count = 2;
+  f.type_votes[static_cast<std::size_t>(index_type::keyword)] = 2;
+  f.first_seen_ms = 61'000;
+  f.last_seen_ms = 62'000;
+  sums.add("ns_a", 60'000, 3, fields);
+  f.first_seen_ms = 60'500;
+  f.last_seen_ms = 61'500;
+  sums.add("ns_a", 60'000, 4, fields);
+  const auto* sum = sums.find("ns_a", 60'000);
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(sum->version, 2);
+  EXPECT_EQ(sum->events, 7u);
+  const auto& held = sum->fields.at("f");
+  EXPECT_EQ(held.count, 4u);
+  EXPECT_EQ(held.type_votes[static_cast<std::size_t>(index_type::keyword)], 4u);
+  EXPECT_EQ(held.first_seen_ms, 60'500);
+  EXPECT_EQ(held.last_seen_ms, 62'000);
+
+  sums.add("ns_a", 120'000, 1, fields);
+  sums.add("ns_b", 60'000, 1, fields);
+  sums.forget("ns_b", 60'000);
+  EXPECT_EQ(sums.find("ns_b", 60'000), nullptr);
+  sums.forget_before(120'000);
+  EXPECT_EQ(sums.find("ns_a", 60'000), nullptr);
+  EXPECT_NE(sums.find("ns_a", 120'000), nullptr);
+  EXPECT_EQ(sums.size(), 1u);
+}
+
+// The sum a commit sends for a bucket is the held sum plus the batch, over the paths of both.
+TEST(WriterSums, EncodeSendsTheBatchEntryAndTheHeldSumPlusTheBatch) {
+  const std::int64_t now = 1'800'000'030'000;
+  const std::int64_t start = k_windows[0].bucket_start(now);
+  batch_aggregate batch(k_windows);
+  batch.add_entry({1, 0});
+  decoded_event event;
+  event.fields.push_back({"new", index_type::keyword, 0});
+  event.fields.push_back({"old", index_type::keyword, 0});
+  batch.add_event("ns_a", event, now, now, {}, {});
+  writer_sums sums;
+  field_map held;
+  held["old"].count = 5;
+  held["gone"].count = 1;
+  sums.add("ns_a", start, 6, held);
+  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dl", "g", "c", 0, "tok"}, 0, &sums);
+  // The bucket's events and entry, then the version and the sum: the last two decision-bucket
+  // arguments before the analytics-only bucket count.
+  const auto at = std::find(request.args.begin(), request.args.end(), std::to_string(start));
+  ASSERT_NE(at, request.args.end());
+  const auto offset = static_cast<std::size_t>(at - request.args.begin());
+  EXPECT_EQ(request.args[offset + 5], "1");  // the batch's events
+  EXPECT_EQ(request.args[offset + 7], "1");  // the version the sum builds on
+  // [7 events, "new", [1, ...], "old", [6, ...], "gone", [1, ...]] in some path order.
+  const std::string& sum = request.args[offset + 8];
+  ASSERT_FALSE(sum.empty());
+  EXPECT_EQ(static_cast<unsigned char>(sum[0]), 0x97u) << "an array of 1 + 2 x 3 items";
+  EXPECT_EQ(sum[1], 7);
+  for (const auto* path : {"new", "old", "gone"})
+    EXPECT_NE(sum.find(path), std::string::npos) << path;
+  const std::string& entry = request.args[offset + 6];
+  EXPECT_EQ(static_cast<unsigned char>(entry[0]), 0x95u) << "the batch's own: 1 + 2 x 2 items";
+  EXPECT_EQ(entry.find("gone"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace index_optimizer
