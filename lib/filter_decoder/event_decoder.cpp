@@ -7,6 +7,7 @@
 
 #include "filter_decoder/filter_shape.hpp"
 #include "filter_decoder/json_sample.hpp"
+#include "filter_decoder/json_tape.hpp"
 #include "filter_decoder/value_types.hpp"
 #include "filter_decoder/walk_context.hpp"
 
@@ -85,9 +86,9 @@ std::optional<decode_failure> collect(std::span<const entry_field> entry, contra
 
 event_decoder::event_decoder(const decode_limits& limits)
     : limits_(limits),
-      arena_(arena_buffer_.data(), arena_buffer_.size()),
-      parser_(json::storage_ptr(), parse_options_for(limits), parser_buffer_.data(),
-              parser_buffer_.size()) {}
+      document_(std::make_unique<json_tape::document>(parse_options_for(limits))) {}
+
+event_decoder::~event_decoder() = default;
 
 std::optional<decode_failure> event_decoder::decode_json(std::string_view text, bool is_field_list,
                                                          filter_dialect& dialect,
@@ -106,28 +107,21 @@ std::optional<decode_failure> event_decoder::decode_json(std::string_view text, 
   }
 
   std::optional<decode_failure> result;
-  {
-    // The tree lives in the arena; it is gone before the arena is released below.
-    parser_.reset(&arena_);
-    boost::system::error_code error;
-    parser_.write(text.data(), text.size(), error);
-    if (error == json::error::too_deep) {
-      result = failure(decode_reason::too_deep, "the " + std::string(what) +
-                                                    " value nests deeper than " +
-                                                    std::to_string(limits_.max_depth) + " levels");
-    } else if (error) {
-      result = failure(decode_reason::invalid_json,
-                       "the " + std::string(what) + " value is not valid JSON: " + error.message());
-    } else {
-      const json::value parsed = parser_.release();
-      filter_walk::walk_context context(limits_, fields, &spare_paths_);
-      const bool ok = is_field_list ? filter_walk::walk_field_list(parsed, context)
-                                    : filter_walk::walk_filter(parsed, context, dialect);
-      if (!ok) result = context.take_failure();
-    }
+  boost::system::error_code error;
+  const json_tape::value* parsed = document_->parse(text, error);
+  if (error == json::error::too_deep) {
+    result =
+        failure(decode_reason::too_deep, "the " + std::string(what) + " value nests deeper than " +
+                                             std::to_string(limits_.max_depth) + " levels");
+  } else if (error) {
+    result = failure(decode_reason::invalid_json,
+                     "the " + std::string(what) + " value is not valid JSON: " + error.message());
+  } else {
+    filter_walk::walk_context context(limits_, fields, &spare_paths_);
+    const bool ok = is_field_list ? filter_walk::walk_field_list(*parsed, context)
+                                  : filter_walk::walk_filter(*parsed, context, dialect);
+    if (!ok) result = context.take_failure();
   }
-  parser_.reset();
-  arena_.release();
   return result;
 }
 

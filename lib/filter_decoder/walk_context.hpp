@@ -2,11 +2,11 @@
 
 // Internal to filter_decoder: the state shared by the dialect walkers while one filter is decoded.
 
-#include <boost/json/value.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "filter_decoder/json_tape.hpp"
 
 #include "filter_decoder/decode_limits.hpp"
 #include "filter_decoder/decode_reason.hpp"
@@ -54,6 +54,6 @@ class walk_context {
 std::string quoted(std::string_view text);
 
 // The JSON kind of a value for messages: "string", "array", "object", "null", ...
-std::string_view json_kind(const boost::json::value& value) noexcept;
+std::string_view json_kind(const json_tape::value& value) noexcept;
 
 }  // namespace index_optimizer::filter_walk
