@@ -232,6 +232,8 @@ void fill(redis_connection& connection, std::size_t events) {
 struct cpu_times {
   double client = 0;
   double redis = 0;
+  double client_sys = 0;  // of `client`, in the kernel (socket reads and writes)
+  double redis_sys = 0;
 };
 
 double info_number(const std::string& info, const std::string& key) {
@@ -247,15 +249,18 @@ cpu_times cpu_now(redis_connection& connection) {
   };
   const auto info = run(connection, {"INFO", "cpu"}).as_string();
   return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
-          info_number(info, "used_cpu_user") + info_number(info, "used_cpu_sys")};
+          info_number(info, "used_cpu_user") + info_number(info, "used_cpu_sys"),
+          seconds(usage.ru_stime), info_number(info, "used_cpu_sys")};
 }
 
 void print_cpu(const std::string& what, const cpu_times& before, const cpu_times& after,
                std::size_t events) {
   const double n = static_cast<double>(events);
   std::cout << "  CPU per event (" << what << "): client "
-            << (after.client - before.client) / n * 1e6 << " us, redis "
-            << (after.redis - before.redis) / n * 1e6 << " us\n";
+            << (after.client - before.client) / n * 1e6 << " us ("
+            << (after.client_sys - before.client_sys) / n * 1e6 << " in the kernel), redis "
+            << (after.redis - before.redis) / n * 1e6 << " us ("
+            << (after.redis_sys - before.redis_sys) / n * 1e6 << " in the kernel)\n";
 }
 
 // INFO commandstats since the last CONFIG RESETSTAT, as Redis time per event (wall time inside

@@ -177,7 +177,12 @@ std::optional<decode_failure> event_decoder::decode(std::span<const entry_field>
   out.namespace_ref.assign(*fields.namespace_ref);
   out.ts_ms = ts_ms;
   out.latency_ms = latency_ms;
-  out.sample_truncated = compact_json_sample(text, limits_.max_sample_bytes, out.sample_filter);
+  if (limits_.max_sample_bytes == 0) {  // the consumer compacts the few samples it sends itself
+    out.sample_filter.clear();
+    out.sample_truncated = !text.empty();
+  } else {
+    out.sample_truncated = compact_json_sample(text, limits_.max_sample_bytes, out.sample_filter);
+  }
   return std::nullopt;
 }
 

@@ -140,11 +140,15 @@ bool document::end_object(std::size_t count) {
   const std::size_t first = members_.size();
   const auto from = pending_.begin() + static_cast<std::ptrdiff_t>(opened.first_pending);
   // A key given twice keeps its first place and takes the last value (boost::json's rule).
+  // Keys are compared by size and first byte before memcmp: most differ there.
+  const auto same = [](std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+  };
   if (count <= 16) {
     for (auto at = from; at != pending_.end(); ++at) {
       bool seen = false;
       for (std::size_t m = first; m < members_.size(); ++m) {
-        if (members_[m].key_ == at->key) {
+        if (same(members_[m].key_, at->key)) {
           members_[m].index_ = at->value;
           seen = true;
           break;
