@@ -910,7 +910,7 @@ TEST_F(IngestTest, ReportsHeartbeatsAndRedisFailuresThroughItsHooks) {
 
 TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
   event_reference reference;
-  add_events(connection_, k_stream, generate(20000, reference, 11));
+  add_events(connection_, k_stream, generate(40000, reference, 11));
   const auto cfg = test_config(redis_);
   prometheus::Registry registry;
   ingest_service service(cfg, registry);
@@ -928,7 +928,10 @@ TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
   }
   await_drained(120s);
   expect_windows_equal(cfg, reference);
-  EXPECT_GE(metric_sum(registry, "index_optimizer_ingest_reconnects_total"), 2);
+  // The last restart may come after the last commit: the stream is drained before the consumer
+  // is back, so its reconnect is waited for rather than assumed.
+  EXPECT_TRUE(wait_until(
+      [&] { return metric_sum(registry, "index_optimizer_ingest_reconnects_total") >= 2; }, 30s));
 }
 
 std::filesystem::path worker_binary() {
