@@ -61,32 +61,16 @@ struct document::builder {
   }
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t i, string_view, error_code&) {
-    value node;
-    node.kind_ = kind::int64;
-    node.scalar_.int64 = i;
-    doc.add_value(node);
-    return true;
+    return scalar(kind::int64, [i](value::scalar& to) { to.int64 = i; });
   }
   bool on_uint64(std::uint64_t u, string_view, error_code&) {
-    value node;
-    node.kind_ = kind::uint64;
-    node.scalar_.uint64 = u;
-    doc.add_value(node);
-    return true;
+    return scalar(kind::uint64, [u](value::scalar& to) { to.uint64 = u; });
   }
   bool on_double(double d, string_view, error_code&) {
-    value node;
-    node.kind_ = kind::double_;
-    node.scalar_.number = d;
-    doc.add_value(node);
-    return true;
+    return scalar(kind::double_, [d](value::scalar& to) { to.number = d; });
   }
   bool on_bool(bool b, error_code&) {
-    value node;
-    node.kind_ = kind::bool_;
-    node.scalar_.boolean = b;
-    doc.add_value(node);
-    return true;
+    return scalar(kind::bool_, [b](value::scalar& to) { to.boolean = b; });
   }
   bool on_null(error_code&) {
     doc.add_value(value{});
@@ -95,6 +79,14 @@ struct document::builder {
   bool on_comment_part(string_view, error_code&) { return true; }
   bool on_comment(string_view, error_code&) { return true; }
 
+  template <class Set>
+  bool scalar(kind type, Set set) {
+    value node;
+    node.kind_ = type;
+    set(node.scalar_);
+    doc.add_value(node);
+    return true;
+  }
   bool begin() {
     doc.open_.push_back({doc.pending_.size(), doc.key_});
     return true;

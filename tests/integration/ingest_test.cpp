@@ -121,6 +121,51 @@ class IngestTest : public ::testing::Test {
     return a == nullptr ? 0 : a->count;
   }
 
+  // Added 500 at a time, so consumers already reading each get a share.
+  void add_in_slices(const std::vector<entry_fields>& events) {
+    for (std::size_t at = 0; at < events.size(); at += 500) {
+      const auto end = std::min(events.size(), at + 500);
+      add_events(connection_, k_stream,
+                 std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
+                                           events.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+  }
+
+  // For the commit script on its own: `count` entries, each an event of namespace alpha filtering
+  // on "color", added to the stream (group "g" is created with the first ones).
+  void add_color_entries(std::size_t count) {
+    ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+    add_events(
+        connection_, k_stream,
+        std::vector<entry_fields>(count, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  }
+  // Up to `count` new entries read by `consumer` of group "g"; they view into `reply`.
+  std::vector<stream_entry_view> read_as(const std::string& consumer, std::size_t count,
+                                         redis_reply& reply) {
+    std::vector<stream_entry_view> entries;
+    auto read = connection_.command({"XREADGROUP", "GROUP", "g", consumer, "COUNT",
+                                     std::to_string(count), "STREAMS", k_stream, ">"});
+    if (!read) {
+      ADD_FAILURE() << read.error().message;
+      return entries;
+    }
+    reply = std::move(*read);
+    if (!parse_xreadgroup_reply(reply, entries)) ADD_FAILURE() << describe(reply);
+    return entries;
+  }
+  // A batch of `entries`, each counted as one event filtering on "color" now.
+  static batch_aggregate color_batch(const config& cfg,
+                                     const std::vector<stream_entry_view>& entries) {
+    batch_aggregate batch(window_specs(cfg.window));
+    for (const auto& entry : entries) {
+      batch.add_entry(entry.parsed_id);
+      decoded_event event;
+      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+    }
+    return batch;
+  }
+
   std::vector<std::string> keys_matching(const std::string& pattern) {
     std::vector<std::string> out;
     auto reply = connection_.command({"KEYS", pattern});
@@ -209,12 +254,7 @@ TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
   ingest_service b(test_config(redis_, "consumer-b"), registry_b);
   a.start();
   b.start();
-  // Added while both read, in slices, so both get a share.
-  for (std::size_t at = 0; at < events.size(); at += 500) {
-    add_events(connection_, k_stream,
-               std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
-                                         events.begin() + static_cast<std::ptrdiff_t>(at + 500)));
-  }
+  add_in_slices(events);  // while both read, so both get a share
   await_drained();
   expect_windows_equal(test_config(redis_), reference);
   const double counted_a = metric_sum(registry_a, "index_optimizer_ingest_events_counted_total");
@@ -258,25 +298,14 @@ TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclai
 // The commit script on its own: a batch holding an entry another consumer has reclaimed applies
 // nothing at all; its new owner's commit applies.
 TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
-  add_events(connection_, k_stream,
-             std::vector<entry_fields>(3, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(3);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
   ASSERT_EQ(entries.size(), 3u);
 
   const config cfg = test_config(redis_);
   auto batch_of = [&](const std::vector<stream_entry_view>& of) {
-    batch_aggregate batch(window_specs(cfg.window));
-    for (const auto& entry : of) {
-      batch.add_entry(entry.parsed_id);
-      decoded_event event;
-      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
-      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
-    }
+    auto batch = color_batch(cfg, of);
     batch.add_dead_letter({std::string(of.front().id), decode_reason::invalid_json, "x", {}});
     return batch;
   };
@@ -319,28 +348,18 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
 // entry, the count falls short, the walk finds the entry gone and the batch applies nothing; its
 // new owner counts that entry, the rest is committed again, and every event counts once.
 TEST_F(IngestTest, CommitsConfirmOwnershipByCountAndAReclaimMidBatchAppliesNothing) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
-  add_events(connection_, k_stream,
-             std::vector<entry_fields>(6, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(6);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
   ASSERT_EQ(entries.size(), 6u);
-  const std::string tokens = consumer_tokens_key("io:", k_stream);
-  ASSERT_TRUE(connection_.command({"HSET", tokens, "a", "token-a"}));
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "token-a"}));
 
   const config cfg = test_config(redis_);
   auto batch_of = [&](std::initializer_list<std::size_t> of) {
-    batch_aggregate batch(window_specs(cfg.window));
-    for (const auto e : of) {
-      batch.add_entry(entries[e].parsed_id);
-      decoded_event event;
-      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
-      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
-    }
-    return batch;
+    std::vector<stream_entry_view> picked;
+    for (const auto e : of)
+      picked.push_back(entries[e]);
+    return color_batch(cfg, picked);
   };
   commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "token-a"};
   auto color_count = [&] {
@@ -383,24 +402,13 @@ TEST_F(IngestTest, CommitsConfirmOwnershipByCountAndAReclaimMidBatchAppliesNothi
 // A process started with a consumer name another live process uses takes the name over (a fresh
 // token): the first one's commits write nothing at all, whatever its batch.
 TEST_F(IngestTest, ACommitFromAProcessWhoseConsumerNameWasTakenOverIsFenced) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
-  add_events(connection_, k_stream,
-             std::vector<entry_fields>(2, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(2);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
+  ASSERT_EQ(entries.size(), 2u);
   ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "newer"}));
 
-  const config cfg = test_config(redis_);
-  batch_aggregate batch(window_specs(cfg.window));
-  for (const auto& entry : entries) {
-    batch.add_entry(entry.parsed_id);
-    decoded_event event;
-    event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
-    batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
-  }
+  auto batch = color_batch(test_config(redis_), entries);
   batch.add_dead_letter({std::string(entries.front().id), decode_reason::invalid_json, "x", {}});
   commit_target older{"io:", k_stream, k_dead_letters, "g", "a", 0, "older"};
   auto fenced = commit_batch(connection_, batch.encode(older, 0));
@@ -416,35 +424,19 @@ TEST_F(IngestTest, ACommitFromAProcessWhoseConsumerNameWasTakenOverIsFenced) {
 // (an XCLAIM naming it) while one of its batch is acknowledged by hand. The count matches, so the
 // batch is applied; XACK acknowledging fewer entries than the batch holds is reported.
 TEST_F(IngestTest, AnEntryAddedBehindTheConsumersBackIsReportedAsAMismatch) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
-  add_events(connection_, k_stream,
-             std::vector<entry_fields>(4, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "3", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(4);
+  redis_reply read;
+  const auto entries = read_as("a", 3, read);
   ASSERT_EQ(entries.size(), 3u);
-  auto other = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "b", "COUNT", "1", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(other);
-  std::vector<stream_entry_view> theirs;
-  ASSERT_TRUE(parse_xreadgroup_reply(*other, theirs));
+  redis_reply other;
+  const auto theirs = read_as("b", 1, other);
   ASSERT_EQ(theirs.size(), 1u);
   ASSERT_TRUE(connection_.command({"XACK", k_stream, "g", std::string(entries[1].id)}));
   ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "a", "0", std::string(theirs[0].id)}));
   ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "tok"}));
 
-  const config cfg = test_config(redis_);
-  batch_aggregate batch(window_specs(cfg.window));
-  for (const auto& entry : entries) {
-    batch.add_entry(entry.parsed_id);
-    decoded_event event;
-    event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
-    batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
-  }
-  commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "tok"};
-  auto outcome = commit_batch(connection_, batch.encode(a, 0));
+  const commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "tok"};
+  auto outcome = commit_batch(connection_, color_batch(test_config(redis_), entries).encode(a, 0));
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_TRUE(outcome->applied);
   EXPECT_EQ(outcome->ownership, ownership_check::mismatch);
@@ -462,11 +454,7 @@ TEST_F(IngestTest, TwoProcessesWithOneConsumerNameStillCountEachEventOnce) {
   ingest_service b(test_config(redis_, "same-name"), registry_b);
   a.start();
   b.start();
-  for (std::size_t at = 0; at < events.size(); at += 500) {
-    add_events(connection_, k_stream,
-               std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
-                                         events.begin() + static_cast<std::ptrdiff_t>(at + 500)));
-  }
+  add_in_slices(events);
   await_drained();
   expect_windows_equal(test_config(redis_), reference);
   EXPECT_EQ(metric_sum(registry_a, "index_optimizer_ingest_events_counted_total") +
@@ -483,16 +471,10 @@ TEST_F(IngestTest, TwoProcessesWithOneConsumerNameStillCountEachEventOnce) {
 // is exact in count, votes, kinds, latency and first/last seen. The batches' id ranges also hold
 // entries of ours outside the batch, which the ownership walk must not mistake for batch entries.
 TEST_F(IngestTest, BucketLogsSumEachWritersCommitsExactly) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
   constexpr std::size_t k_entries = 40;
-  add_events(
-      connection_, k_stream,
-      std::vector<entry_fields>(k_entries, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "100", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(k_entries);
+  redis_reply read;
+  const auto entries = read_as("a", 100, read);
   ASSERT_EQ(entries.size(), k_entries);
 
   config cfg = test_config(redis_);
@@ -553,16 +535,10 @@ TEST_F(IngestTest, BucketLogsSumEachWritersCommitsExactly) {
 // forgot a bucket), the script adds the entry to the stored sum instead, reports the bucket not
 // synced, and every count stays exact either way.
 TEST_F(IngestTest, WriterSumsReplaceTheStoredSumOnlyWhileTheirVersionMatches) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
   constexpr std::size_t k_entries = 12;
-  add_events(
-      connection_, k_stream,
-      std::vector<entry_fields>(k_entries, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "100", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(k_entries);
+  redis_reply read;
+  const auto entries = read_as("a", 100, read);
   ASSERT_EQ(entries.size(), k_entries);
   ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "tok"}));
 
