@@ -208,6 +208,191 @@ TEST_F(FaultInjection, DaemonSigkilledAtRandomPointsTwentyFourTimesCountsExactly
   EXPECT_EQ(last.process().wait_for_exit(10s), 0) << last.output();
 }
 
+boost::json::object run_record_of(daemon_process& d, const std::string& run_id) {
+  const auto r = d.get("/v1/optimizer/runs/" + run_id, k_admin);
+  if (r.status != 200) return {};
+  return parse_json(r.body).as_object();
+}
+
+std::string run_status(daemon_process& d, const std::string& run_id) {
+  try {
+    const auto record = run_record_of(d, run_id);
+    const auto* status = record.if_contains("status");
+    return status != nullptr && status->is_string() ? std::string(status->as_string()) : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// POST /v1/optimizer/runs until it starts a run (409 while one holds the lease, 503 while Redis
+// is unreachable); its run id, or "" when none started within the deadline.
+std::string start_run(daemon_process& d, std::chrono::milliseconds deadline = 30s) {
+  std::string run_id;
+  wait_until(
+      [&] {
+        try {
+          const auto r = d.request("POST", "/v1/optimizer/runs", "{}", k_admin);
+          if (r.status != 202) return false;
+          run_id = std::string(parse_json(r.body).at("run_id").as_string());
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      deadline, 100ms);
+  return run_id;
+}
+
+// The decision a run record holds for `field` (of its first namespace), or an empty object.
+boost::json::object decision_for(const boost::json::object& run, const std::string& field) {
+  const auto* namespaces = run.if_contains("namespaces");
+  if (namespaces == nullptr || !namespaces->is_array() || namespaces->as_array().empty()) return {};
+  for (const auto& decision : namespaces->as_array().at(0).at("decisions").as_array()) {
+    if (decision.at("field_name").as_string() == field) return decision.as_object();
+  }
+  return {};
+}
+
+// Redis is SIGKILLed (AOF on) while an on-demand optimizer run waits for Qdrant to build its first
+// index (the fake Qdrant answers every request a second late). With a short outage the run may
+// ride it out; with `outage_outlasts_build` Redis stays down until the build has answered and the
+// run has ended abandoned (it cannot confirm its lease). Runs are then started over the API until
+// one succeeds. Afterwards no run is left "running" in the history, the namespace lists exactly
+// the indexes Qdrant has, and each index was requested from Qdrant once: the index whose build
+// the outage interrupted is adopted, not built again.
+void run_optimizer_through_redis_restart(bool outage_outlasts_build) {
+  redis_server redis(redis_server::options{.append_only = true});
+  fake_qdrant qdrant;
+  qdrant.state().create_collection("shop_products");
+  daemon_process d(daemon_config("daemon-1",
+                                 "optimizer:\n  enabled: false\n  threshold: 5\n"
+                                 "  lease: 2s\n"
+                                 "qdrant:\n  url: " +
+                                     qdrant.url() +
+                                     "\n  max_retries: 0\n  request_timeout: 3s\n"
+                                     "  index_timeout: 3s\n"),
+                   redis.url());
+  auto r = d.request("POST", "/v1/namespaces",
+                     R"({"namespace_name": "shop", "feature_extractors": [],
+                         "auto_create_indexes": true,
+                         "infrastructure": {"qdrant_collection": "shop_products"}})",
+                     k_admin);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string index_path = "/collections/shop_products/index";
+  const auto protected_puts = qdrant.count_requests("PUT", index_path);
+  const std::vector<std::string> fields = {"brand", "color", "size"};
+  {
+    auto connection = connect_or_throw(redis.endpoint());
+    std::vector<entry_fields> events;
+    for (const auto& field : fields) {
+      for (int i = 0; i < 6; ++i) {  // above the threshold of 5
+        events.push_back(
+            {{"namespace", "shop"},
+             {"filter", R"({"must": [{"key": ")" + field + R"(", "match": {"value": "x"}}]})"}});
+      }
+    }
+    add_events(connection, k_stream, events);
+  }
+  ASSERT_TRUE(wait_until([&] { return counted(d) == 18; })) << d.output();
+
+  qdrant.set_response_delay(1s);
+  const std::string first = start_run(d);
+  ASSERT_FALSE(first.empty()) << d.output();
+  // The first index build is in Qdrant's hands, its answer a second away: the outage starts now.
+  ASSERT_TRUE(wait_until([&] { return qdrant.count_requests("PUT", index_path) > protected_puts; }))
+      << d.output();
+  EXPECT_EQ(run_status(d, first), "running");
+  redis.stop();
+  ASSERT_TRUE(wait_until([&] { return readyz_status(d) == 503; }, 15s)) << d.output();
+  if (outage_outlasts_build) {
+    // /metrics needs no Redis: the run ends while Redis is still down.
+    ASSERT_TRUE(wait_until([&] {
+      return scraped(d, "index_optimizer_optimizer_runs_total", {{"outcome", "abandoned"}}) == 1;
+    })) << d.output();
+  }
+  redis.start();
+  ASSERT_TRUE(wait_until([&] { return readyz_status(d) == 200; }, 30s)) << d.output();
+  qdrant.set_response_delay(0ms);
+
+  // Retried over the API (as an operator or the next scheduled run would) until a run succeeds.
+  // A run that lost its lease stays "running" in the history until the next run takes the lease
+  // over and marks it abandoned.
+  std::vector<std::string> runs = {first};
+  while (true) {
+    ASSERT_LE(runs.size(), 4u) << "no run succeeded\n" << d.output();
+    const std::string current = runs.back();
+    std::string status;
+    std::string next;
+    ASSERT_TRUE(wait_until(
+        [&] {
+          status = run_status(d, current);
+          if (status != "running" && !status.empty()) return true;
+          if (current == first) next = start_run(d, 200ms);
+          return !next.empty();
+        },
+        30s))
+        << current << " is still running\n"
+        << d.output();
+    if (!next.empty()) {
+      runs.push_back(next);
+      continue;
+    }
+    if (status == "succeeded") break;
+    next = start_run(d);
+    ASSERT_FALSE(next.empty()) << d.output();
+    runs.push_back(next);
+  }
+
+  // The interrupted run is closed in the history: resumed to success, or abandoned and followed by
+  // a run that succeeded.
+  const auto first_record = run_record_of(d, first);
+  const std::string first_status(first_record.at("status").as_string());
+  if (outage_outlasts_build) {
+    EXPECT_EQ(first_status, "abandoned");
+    // Its outcome could not be saved while Redis was down: the record keeps what was saved
+    // before (not_attempted), or "failed" had it been saved; never "created".
+    EXPECT_NE(decision_for(first_record, fields.front()).at("result"), "created")
+        << boost::json::serialize(first_record);
+    EXPECT_EQ(decision_for(run_record_of(d, runs.at(1)), fields.front()).at("result"), "adopted");
+  } else {
+    EXPECT_TRUE(first_status == "succeeded" || first_status == "abandoned") << first_status;
+  }
+  EXPECT_EQ(run_status(d, runs.back()), "succeeded");
+  const auto history = parse_json(d.get("/v1/optimizer/runs?limit=100", k_admin).body);
+  for (const auto& run : history.at("results").as_array())  // `history` outlives the loop
+    EXPECT_NE(run.at("status"), "running") << boost::json::serialize(run);
+
+  // Namespace state equals Qdrant state.
+  std::set<std::string> in_qdrant;
+  for (const auto& [field, schema] : qdrant.payload_schema("shop_products"))
+    in_qdrant.insert(std::string(field));
+  std::set<std::string> in_namespace;
+  const auto ns = parse_json(d.get("/v1/namespaces/shop", k_admin).body);
+  for (const auto& index : ns.at("payload_indexes").as_array())
+    in_namespace.insert(std::string(index.at("field_name").as_string()));
+  EXPECT_EQ(in_namespace, in_qdrant);
+  for (const auto& field : fields)
+    EXPECT_TRUE(in_qdrant.contains(field)) << field;
+
+  // Nothing double-created: one PUT per field.
+  std::map<std::string, int> puts;
+  for (const auto& request : qdrant.requests()) {
+    if (request.method != "PUT" || !request.target.starts_with(index_path)) continue;
+    ++puts[std::string(parse_json(request.body).at("field_name").as_string())];
+  }
+  for (const auto& field : fields)
+    EXPECT_EQ(puts[field], 1) << field;
+  EXPECT_TRUE(d.process().running());
+}
+
+TEST_F(FaultInjection, RedisRestartDuringAnOptimizerRunIsRiddenOutOrRetriedWithoutDoubleCreating) {
+  run_optimizer_through_redis_restart(/*outage_outlasts_build=*/false);
+}
+
+TEST_F(FaultInjection, OptimizerRunAbandonedInARedisOutageIsRetriedAndAdoptsTheIndexItBuilt) {
+  run_optimizer_through_redis_restart(/*outage_outlasts_build=*/true);
+}
+
 // One API call and how it ended.
 struct api_outcome {
   std::string request;
