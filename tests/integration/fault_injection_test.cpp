@@ -393,6 +393,59 @@ TEST_F(FaultInjection, OptimizerRunAbandonedInARedisOutageIsRetriedAndAdoptsTheI
   run_optimizer_through_redis_restart(/*outage_outlasts_build=*/true);
 }
 
+// The daemon is SIGKILLed while the optimizer waits for Qdrant to build an index, holding the
+// namespace's write lock. The lock it leaves behind expires within the namespace writer's 30 s
+// lease (docs/redis-keys.md), not after qdrant.index_timeout (10 min by default); meanwhile a
+// PATCH of the namespace answers 503 with Retry-After, and the next run marks the dead leader's
+// run abandoned.
+TEST_F(FaultInjection, DaemonKilledDuringAnIndexBuildLocksTheNamespaceForAtMostThirtySeconds) {
+  redis_server redis;
+  fake_qdrant qdrant;
+  qdrant.state().create_collection("shop_products");
+  const std::string sections =
+      "optimizer:\n  enabled: false\n  threshold: 5\n  lease: 2s\n"
+      "http:\n  request_timeout: 2s\n"
+      "qdrant:\n  url: " +
+      qdrant.url() + "\n  max_retries: 0\n";  // index_timeout: the default 10 min
+  auto first_daemon =
+      std::make_unique<daemon_process>(daemon_config("daemon-1", sections), redis.url());
+  auto r = first_daemon->request("POST", "/v1/namespaces",
+                                 R"({"namespace_name": "shop", "feature_extractors": [],
+                                     "auto_create_indexes": true,
+                                     "infrastructure": {"qdrant_collection": "shop_products"}})",
+                                 k_admin);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string namespace_id(parse_json(r.body).at("namespace_id").as_string());
+  const std::string index_path = "/collections/shop_products/index";
+  const auto protected_puts = qdrant.count_requests("PUT", index_path);
+  for (int i = 0; i < 6; ++i) {
+    redis.cli({"XADD", k_stream, "*", "namespace", "shop", "filter",
+               R"({"must": [{"key": "brand", "match": {"value": "x"}}]})"});
+  }
+  ASSERT_TRUE(wait_until([&] { return counted(*first_daemon) == 6; })) << first_daemon->output();
+
+  qdrant.set_response_delay(2s);
+  const std::string first = start_run(*first_daemon);
+  ASSERT_FALSE(first.empty()) << first_daemon->output();
+  ASSERT_TRUE(wait_until([&] { return qdrant.count_requests("PUT", index_path) > protected_puts; }))
+      << first_daemon->output();
+  first_daemon->process().kill_now();
+  first_daemon.reset();
+  qdrant.set_response_delay(0ms);
+
+  const auto lock_ttl_ms = std::stoll(redis.cli({"PTTL", "io:{ns}:lock:" + namespace_id}));
+  EXPECT_GT(lock_ttl_ms, 0) << "the lock was held during the build";
+  EXPECT_LE(lock_ttl_ms, 30000);
+
+  daemon_process second(daemon_config("daemon-2", sections), redis.url());
+  r = second.request("PATCH", "/v1/namespaces/shop", R"({"description": "while locked"})", k_admin);
+  EXPECT_EQ(r.status, 503u) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");
+  ASSERT_FALSE(start_run(second).empty()) << "the dead leader's lease expires\n" << second.output();
+  EXPECT_EQ(run_status(second, first), "abandoned");
+  EXPECT_EQ(qdrant.count_requests("PUT", index_path), protected_puts + 1);
+}
+
 // One API call and how it ended.
 struct api_outcome {
   std::string request;
