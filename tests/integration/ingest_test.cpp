@@ -535,7 +535,8 @@ TEST_F(IngestTest, ReportsHeartbeatsAndRedisFailuresThroughItsHooks) {
     std::lock_guard lock(mutex);
     EXPECT_EQ(failures.front().rfind(k_stream + ": ", 0), 0u) << failures.front();
   }
-  // No heartbeat while Redis is down: the watchdog must see the consumer stall.
+  // No heartbeat while Redis is down: /readyz must show the consumer failing (its failure
+  // reports, not heartbeats, tell the watchdog that the loop is alive).
   const int beats_while_down = heartbeats.load();
   const auto failures_before = failure_count();
   ASSERT_TRUE(wait_until([&] { return failure_count() > failures_before; }));
