@@ -127,8 +127,14 @@ class FaultInjection : public ::testing::Test {
   // Waits until the daemon has counted `more` events beyond what it had counted on entry.
   static bool await_progress(daemon_process& d, double more = 200,
                              std::chrono::milliseconds deadline = 30s) {
-    const double start = counted(d);
-    return wait_until([&] { return counted(d) >= start + more; }, deadline);
+    double start = -1;  // the first count the daemon answers with
+    return wait_until(
+        [&] {
+          const double now = counted(d);
+          if (start < 0) start = now;
+          return now >= 0 && now >= start + more;
+        },
+        deadline);
   }
 };
 
