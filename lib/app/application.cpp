@@ -272,8 +272,11 @@ int application::run() {
   };
   asio::post(s.signals_io, try_ready);
 
-  // Watchdog pings only while every component reports progress, so a wedged consumer gets the
-  // unit restarted.
+  // Watchdog pings only while every component's loop is alive (progress or a failure report), so
+  // a wedged consumer gets the unit restarted. Fault-injection fix: it used to require every
+  // component healthy, so a Redis outage longer than WatchdogSec got the daemon killed, then
+  // restarted into TimeoutStartSec (no READY without Redis) until StartLimitBurst left the unit
+  // failed, with nothing to resume ingestion once Redis was back.
   asio::steady_timer watchdog(s.signals_io);
   std::function<void()> arm_watchdog = [&] {
     const auto interval = s.notifier.watchdog_interval();
@@ -281,7 +284,7 @@ int application::run() {
     watchdog.expires_after(*interval);
     watchdog.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
-      if (health_registry::all_ok(s.health->components())) s.notifier.watchdog();
+      if (s.health->alive()) s.notifier.watchdog();
       arm_watchdog();
     });
   };
