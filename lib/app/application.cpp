@@ -177,6 +177,11 @@ application::~application() = default;
 
 int application::run() {
   auto& s = *state_;
+  // Installed before anything starts, so before the listener binds: once /healthz answers, a
+  // SIGTERM or SIGHUP (an orchestrator after its health check, a test) is queued for the loop
+  // below instead of taking the default action (terminating without a drain) while the
+  // components are still starting. The handlers run only inside signals_io.run().
+  asio::signal_set signals(s.signals_io, SIGTERM, SIGINT, SIGHUP);
   configure_logging(s.cfg.logging.level, s.cfg.logging.format);
   log_info("starting index-optimizer",
            {{"version", INDEX_OPTIMIZER_VERSION}, {"config", s.config_path.string()}});
@@ -237,7 +242,6 @@ int application::run() {
            {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
 
   bool stop_requested = false;
-  asio::signal_set signals(s.signals_io, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
