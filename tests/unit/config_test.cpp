@@ -529,6 +529,20 @@ TEST(ConfigRender, EffectiveConfigLoadsBackToTheSameConfig) {
   }
 }
 
+// Found by fuzz/config_fuzz.cpp: the key read from api_key_file was rendered as
+// `api_key: "<redacted>"` beside api_key_file, which the loader rejects as set twice.
+TEST(ConfigRender, KeyFromApiKeyFileRendersAsTheFileAlone) {
+  testing::temp_dir dir;
+  write_file(dir.path() / "key", "file-secret-42\n");
+  const config original = load("qdrant:\n  url: https://q.example\n  api_key_file: " +
+                               (dir.path() / "key").string() + "\n");
+  ASSERT_EQ(original.qdrant.api_key, "file-secret-42");
+  const std::string rendered = render_effective_config(original);
+  EXPECT_THAT(rendered, Not(HasSubstr("file-secret-42")));
+  EXPECT_THAT(rendered, HasSubstr("api_key: \"\""));
+  EXPECT_EQ(load(rendered), original) << rendered;
+}
+
 TEST(ConfigReload, DescribesReloadableChangesAndNamesRestartKeys) {
   const std::string yaml_before =
       "auth:\n  keys:\n"
