@@ -77,9 +77,9 @@ void filter_entry(input data) {
   const auto once = decode_event(entry, k_entry_id_ms);
   if (failed) {
     check_failure(*failed, utf8);
-    require(std::holds_alternative<decode_failure>(once) &&
-                std::get<decode_failure>(once) == *failed,
-            "a reused decoder and a fresh one disagree (failure)");
+    require(
+        std::holds_alternative<decode_failure>(once) && std::get<decode_failure>(once) == *failed,
+        "a reused decoder and a fresh one disagree (failure)");
   } else {
     check_success(event, entry, decoder->limits());
     require(std::holds_alternative<decoded_event>(once) &&

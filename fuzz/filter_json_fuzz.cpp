@@ -20,7 +20,7 @@ namespace index_optimizer::fuzz {
 namespace {
 
 using decode_member = std::optional<decode_failure> (event_decoder::*)(std::string_view,
-                                                                        decoded_filter&);
+                                                                       decoded_filter&);
 using decode_once = std::variant<decoded_filter, decode_failure> (*)(std::string_view,
                                                                      const decode_limits&);
 
@@ -32,9 +32,9 @@ void check_one(event_decoder& decoder, event_decoder& small_decoder, decode_memb
   const auto once = fresh(text, decoder.limits());
   if (failed) {
     check_failure(*failed, utf8);
-    require(std::holds_alternative<decode_failure>(once) &&
-                std::get<decode_failure>(once) == *failed,
-            "a reused decoder and a fresh one disagree (failure)");
+    require(
+        std::holds_alternative<decode_failure>(once) && std::get<decode_failure>(once) == *failed,
+        "a reused decoder and a fresh one disagree (failure)");
   } else {
     check_fields(out.fields, decoder.limits(), out.dialect);
     require(is_field_list == (out.dialect == filter_dialect::field_list),

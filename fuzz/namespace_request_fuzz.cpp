@@ -50,8 +50,8 @@ const namespace_model& base_model() {
   static const namespace_model base = [] {
     auto request = parse_create_namespace_request(k_base_create);
     require(request.ok(), "the base create request is rejected");
-    auto model = model_of(new_namespace(request.value(), "ns_fuzzbase01", k_now - 24h,
-                                        default_protected_indexes()));
+    auto model = model_of(
+        new_namespace(request.value(), "ns_fuzzbase01", k_now - 24h, default_protected_indexes()));
     model.payload_indexes.back().auto_created = auto_created_info{k_now - 1h, 150};
     model.version = 7;
     return model;
@@ -73,8 +73,8 @@ void check_errors(const std::vector<validation_error>& errors) {
   require(!errors.empty(), "a rejected body without errors");
   for (const auto& error : errors) {
     require(!error.type.empty() && !error.message.empty(), "an error without type or message");
-    require(!error.location.empty() && error.location.front() == error_location::value_type(
-                                                                     std::string("body")),
+    require(!error.location.empty() &&
+                error.location.front() == error_location::value_type(std::string("body")),
             "an error location outside the body");
   }
   require_valid_json(validation_error_envelope(errors), "the 422 envelope");

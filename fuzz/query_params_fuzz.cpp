@@ -46,8 +46,10 @@ std::string encode_target(const http::parsed_target& target) {
   if (!target.query.empty()) {
     char separator = '?';
     for (const auto& [key, value] : target.query) {
-      out.append(1, separator).append(percent_encode(key)).append("=").append(
-          percent_encode(value));
+      out.append(1, separator)
+          .append(percent_encode(key))
+          .append("=")
+          .append(percent_encode(value));
       separator = '&';
     }
   }
@@ -85,9 +87,9 @@ void check_analytics(const query_map& query, const window_config& windows) {
     require(u.min_count >= 1 && u.min_count <= 10000, "usage min_count outside 1..10000");
     const char unit = u.period.back();
     const auto number = std::stoull(u.period.substr(0, u.period.size() - 1));
-    require(number * (unit == 'd' ? 24 : 1) ==
-                static_cast<std::uint64_t>(hours_of(windows, u.window)),
-            "usage period does not name the window it selected: " + u.period);
+    require(
+        number * (unit == 'd' ? 24 : 1) == static_cast<std::uint64_t>(hours_of(windows, u.window)),
+        "usage period does not name the window it selected: " + u.period);
   }
   const auto suggestions = parse_suggestions_query(query, windows);
   if (!suggestions.ok()) {

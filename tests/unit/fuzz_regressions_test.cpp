@@ -9,12 +9,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "fuzz_entry_points.hpp"
 
 namespace index_optimizer::fuzz {
+
+// Test names and failure messages show the target's name instead of the struct's bytes.
+void PrintTo(const named_entry_point& target, std::ostream* out) {
+  *out << target.name;
+}
+
 namespace {
 
 const std::filesystem::path k_fuzz_dir = std::filesystem::path(INDEX_OPTIMIZER_SOURCE_DIR) / "fuzz";
@@ -56,7 +63,7 @@ TEST_P(FuzzReplay, SeedCorpusPasses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay, ::testing::ValuesIn(k_entry_points),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace index_optimizer::fuzz
