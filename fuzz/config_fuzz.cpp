@@ -161,9 +161,4 @@ void config_text(input data) {
 
 }  // namespace index_optimizer::fuzz
 
-#ifdef INDEX_OPTIMIZER_LIBFUZZER
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  index_optimizer::fuzz::config_text({data, size});
-  return 0;
-}
-#endif
+INDEX_OPTIMIZER_FUZZ_TARGET(config_text)

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "filter_decoder/decode_limits.hpp"
@@ -68,6 +69,15 @@ inline void check_failure(const decode_failure& failure, bool input_is_utf8) {
   require(!failure.message.empty(), "decode failure without a message");
   require(!input_is_utf8 || is_valid_utf8(failure.message),
           "decode failure message is not valid UTF-8 although the input is");
+}
+
+// A reused decoder's failure: valid, and the same as a fresh decoder's (`once`).
+template <class Decoded>
+void check_failure(const decode_failure& failure, const std::variant<Decoded, decode_failure>& once,
+                   bool input_is_utf8) {
+  check_failure(failure, input_is_utf8);
+  require(std::holds_alternative<decode_failure>(once) && std::get<decode_failure>(once) == failure,
+          "a reused decoder and a fresh one disagree (failure)");
 }
 
 // The compact sample of valid JSON text: bounded, valid UTF-8, a prefix of the full compaction,

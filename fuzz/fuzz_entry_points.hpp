@@ -7,6 +7,7 @@
 // and gtest as a failure.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -58,3 +59,15 @@ inline constexpr std::array<named_entry_point, 5> k_entry_points{{
 }};
 
 }  // namespace index_optimizer::fuzz
+
+// libFuzzer's entry point calling `entry`, in the fuzz build only (fuzz/CMakeLists.txt defines
+// INDEX_OPTIMIZER_LIBFUZZER); the unit tests call the entry points directly.
+#ifdef INDEX_OPTIMIZER_LIBFUZZER
+#define INDEX_OPTIMIZER_FUZZ_TARGET(entry)                                            \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+    index_optimizer::fuzz::entry({data, size});                                       \
+    return 0;                                                                         \
+  }
+#else
+#define INDEX_OPTIMIZER_FUZZ_TARGET(entry)
+#endif

@@ -195,9 +195,4 @@ void namespace_request(input data) {
 
 }  // namespace index_optimizer::fuzz
 
-#ifdef INDEX_OPTIMIZER_LIBFUZZER
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  index_optimizer::fuzz::namespace_request({data, size});
-  return 0;
-}
-#endif
+INDEX_OPTIMIZER_FUZZ_TARGET(namespace_request)

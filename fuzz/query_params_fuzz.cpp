@@ -150,9 +150,4 @@ void query_params(input data) {
 
 }  // namespace index_optimizer::fuzz
 
-#ifdef INDEX_OPTIMIZER_LIBFUZZER
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  index_optimizer::fuzz::query_params({data, size});
-  return 0;
-}
-#endif
+INDEX_OPTIMIZER_FUZZ_TARGET(query_params)
