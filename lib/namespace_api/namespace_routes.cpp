@@ -265,7 +265,7 @@ class namespace_api {
     std::optional<std::int64_t> expected;
     if (auto early = check_if_match(request, found.value(), expected)) return std::move(*early);
 
-    auto result = d_.writer->update(found->namespace_id, change, expected);
+    auto result = d_.writer->update(found->namespace_id, change, expected, &found.value());
     if (result.status == write_status::stored || result.status == write_status::unchanged) {
       if (result.status == write_status::stored) {
         log_info("namespace updated",
