@@ -5,8 +5,8 @@
 #include <atomic>
 #include <utility>
 
+#include "expiring_cache/expiring_cache.hpp"
 #include "logging/logger.hpp"
-#include "namespace_api/document_count_cache.hpp"
 #include "namespace_api/entity_tag.hpp"
 #include "namespace_api/namespace_listing.hpp"
 #include "namespace_api/openapi_document.hpp"
@@ -376,7 +376,9 @@ class namespace_api {
   }
 
   namespace_api_dependencies d_;
-  document_count_cache document_counts_;
+  // Qdrant's points_count by collection (nullopt: Qdrant reported none). Only answers are
+  // stored: while Qdrant fails every response asks again, so a recovered Qdrant shows at once.
+  expiring_cache<std::optional<std::int64_t>> document_counts_;
 };
 
 }  // namespace

@@ -28,7 +28,10 @@ struct namespace_api_dependencies {
     return std::chrono::system_clock::now();
   };
   // How long a collection's points_count (document_count) is reused before Qdrant is asked
-  // again (document_count_cache.hpp); 0 asks on every response.
+  // again; 0 asks on every response. Every namespace response carries document_count, and asking
+  // Qdrant each time (GET /collections/{c}, which walks the collection's segments) would pass
+  // the admin API's request rate on to the production vector database and put a Qdrant round
+  // trip into every response. Qdrant's count is approximate anyway.
   std::chrono::milliseconds document_count_ttl{1000};
 };
 
