@@ -1,5 +1,10 @@
 #include "analytics_api/analytics_routes.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include <map>
+#include <mutex>
+
 #include "analytics_api/index_analytics.hpp"
 #include "expiring_cache/expiring_cache.hpp"
 #include "logging/logger.hpp"
@@ -38,17 +43,30 @@ std::variant<namespace_model, http::api_response> resolve_namespace(
   return unavailable("namespace registry", error.message);
 }
 
-using shared_stats = std::shared_ptr<const namespace_window_stats>;
+// One read of a namespace's window, and the usage answers rendered from it: a namespace polled
+// again before the read expires, unchanged (same version) and with the same query, gets the same
+// bytes without building ~200 field objects again.
+struct window_read {
+  explicit window_read(namespace_window_stats s) : stats(std::move(s)) {}
+  const namespace_window_stats stats;
+  std::mutex mutex;
+  // "version/period/min_count" -> the serialised FieldUsageResponse.
+  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> usage_bodies;
+};
+using shared_read = std::shared_ptr<window_read>;
+
+// Rendered answers kept per read: a handful of query variants per namespace is the normal case.
+constexpr std::size_t k_usage_bodies_per_read = 16;
 
 struct analytics_routes {
   analytics_api_dependencies deps;
   // (namespace id, window) -> its counts as last read; shared, so a hit copies nothing.
-  expiring_cache<shared_stats> windows;
+  expiring_cache<shared_read> windows;
 };
 
-std::variant<shared_stats, http::api_response> read_window(analytics_routes& routes,
-                                                           const std::string& namespace_id,
-                                                           window_kind window) {
+std::variant<shared_read, http::api_response> read_window(analytics_routes& routes,
+                                                          const std::string& namespace_id,
+                                                          window_kind window) {
   const std::string key = namespace_id + (window == window_kind::decision ? "/d" : "/a");
   if (auto remembered = routes.windows.find(key)) return std::move(*remembered);
   const auto& deps = routes.deps;
@@ -56,9 +74,26 @@ std::variant<shared_stats, http::api_response> read_window(analytics_routes& rou
   if (!lease) return unavailable("redis", lease.error().message);
   auto stats = read_namespace_window(**lease, *deps.cfg, namespace_id, window);
   if (!stats) return unavailable("redis", stats.error().message);
-  auto shared = std::make_shared<const namespace_window_stats>(std::move(*stats));
+  auto shared = std::make_shared<window_read>(std::move(*stats));
   routes.windows.store(key, shared);
   return shared;
+}
+
+std::shared_ptr<const std::string> usage_body(window_read& read, const namespace_model& ns,
+                                              const usage_query& query) {
+  const std::string key =
+      std::to_string(ns.version) + "/" + query.period + "/" + std::to_string(query.min_count);
+  {
+    std::lock_guard lock(read.mutex);
+    if (const auto it = read.usage_bodies.find(key); it != read.usage_bodies.end()) {
+      return it->second;
+    }
+  }
+  auto body = std::make_shared<const std::string>(
+      boost::json::serialize(field_usage_response(ns, read.stats, query)));
+  std::lock_guard lock(read.mutex);
+  if (read.usage_bodies.size() < k_usage_bodies_per_read) read.usage_bodies.emplace(key, body);
+  return body;
 }
 
 http::api_response usage(analytics_routes& routes, http::api_request& request) {
@@ -68,10 +103,11 @@ http::api_response usage(analytics_routes& routes, http::api_request& request) {
   auto ns = resolve_namespace(deps, request);
   if (auto* r = std::get_if<http::api_response>(&ns)) return std::move(*r);
   const auto& model = std::get<namespace_model>(ns);
-  auto stats = read_window(routes, model.namespace_id, query.value().window);
-  if (auto* r = std::get_if<http::api_response>(&stats)) return std::move(*r);
-  return http::json_response(
-      200, field_usage_response(model, *std::get<shared_stats>(stats), query.value()));
+  auto read = read_window(routes, model.namespace_id, query.value().window);
+  if (auto* r = std::get_if<http::api_response>(&read)) return std::move(*r);
+  http::api_response response;
+  response.body = *usage_body(*std::get<shared_read>(read), model, query.value());
+  return response;
 }
 
 http::api_response suggestions(analytics_routes& routes, http::api_request& request) {
@@ -85,8 +121,8 @@ http::api_response suggestions(analytics_routes& routes, http::api_request& requ
   if (auto* r = std::get_if<http::api_response>(&decision)) return std::move(*r);
   auto analytics = read_window(routes, model.namespace_id, window_kind::analytics);
   if (auto* r = std::get_if<http::api_response>(&analytics)) return std::move(*r);
-  const auto& d = *std::get<shared_stats>(decision);
-  const auto& a = *std::get<shared_stats>(analytics);
+  const auto& d = std::get<shared_read>(decision)->stats;
+  const auto& a = std::get<shared_read>(analytics)->stats;
   const auto& analysed = query.value().window == window_kind::decision ? d : a;
   std::optional<std::chrono::system_clock::time_point> next_run;
   if (deps.next_auto_create_run) next_run = deps.next_auto_create_run();
@@ -99,7 +135,7 @@ http::api_response suggestions(analytics_routes& routes, http::api_request& requ
 void add_analytics_routes(http::router& router, analytics_api_dependencies dependencies) {
   const auto ttl = dependencies.window_stats_ttl;
   auto routes = std::shared_ptr<analytics_routes>(
-      new analytics_routes{std::move(dependencies), expiring_cache<shared_stats>(ttl)});
+      new analytics_routes{std::move(dependencies), expiring_cache<shared_read>(ttl)});
   router.add({verb::get, "/v1/analytics/indexes/usage", permission::read,
               [routes](http::api_request& r) { return usage(*routes, r); }});
   router.add({verb::get, "/v1/analytics/indexes/suggestions", permission::read,

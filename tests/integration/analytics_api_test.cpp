@@ -75,6 +75,10 @@ TEST(AnalyticsApi, WindowCountsAreReusedForTheirTtlWhileTheNamespaceIsReadFresh)
   analytics_server fresh(f, 0ms);
   EXPECT_EQ(reusing.brand("shop"), std::make_pair(std::int64_t{3}, false));
   EXPECT_EQ(fresh.brand("shop"), std::make_pair(std::int64_t{3}, false));
+  // Another query over the same remembered counts is answered for itself.
+  const auto above = reusing.get("/v1/analytics/indexes/usage?min_count=4", "shop");
+  ASSERT_TRUE(above.is_object());
+  EXPECT_EQ(above.at("total_fields"), 0) << above;
 
   f.send_filters(ns.namespace_id, std::vector<std::string>(2, k_brand_filter));
   ASSERT_TRUE(f.await_counts(ns.namespace_id, {{"brand", 5}}));
