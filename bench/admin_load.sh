@@ -264,10 +264,15 @@ run() {
   redis-cli -p "$REDIS_PORT" slowlog reset >/dev/null
   local cpu_before
   cpu_before="$(cpu_ticks "$DAEMON_PID")"
-  BENCH_LABEL="$label" BENCH_METHOD="$method" BENCH_BODY_FILE="$body" BENCH_KEY="$key" \
-    BENCH_NAMESPACE="$ns" BENCH_RATE="$rate" BENCH_THREADS="$THREADS" \
-    wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
-    >"$WORK/wrk-$label-$mode.txt" 2>&1
+  if [ "$label" = redis ]; then
+    conns=1
+    redis_probe >"$WORK/wrk-$label-$mode.txt" 2>&1
+  else
+    BENCH_LABEL="$label" BENCH_METHOD="$method" BENCH_BODY_FILE="$body" BENCH_KEY="$key" \
+      BENCH_NAMESPACE="$ns" BENCH_RATE="$rate" BENCH_THREADS="$THREADS" \
+      wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
+      >"$WORK/wrk-$label-$mode.txt" 2>&1
+  fi
   local cpu_after
   cpu_after="$(cpu_ticks "$DAEMON_PID")"
   metrics >"$WORK/after.txt"
@@ -299,9 +304,48 @@ print(len(d), "%.1f" % (d[-1] / 1000 if d else 0), "%.1f" % (sum(d) / 1e4 / floa
     "$label" "$mode" "$rps" "$p50" "$p99" "$ingest_rate" >&2
 }
 
+# The floor under the Redis-backed routes: a bare Redis GET of the namespace document, paced at
+# --rate on one connection (python, RESP by hand), while ingestion runs. No route that reads Redis
+# can answer faster than Redis does.
+redis_probe() {
+  python3 - "$REDIS_PORT" "$RATE" "$DURATION" "io:{ns}:doc:$NS_ID" <<'PROBE'
+import socket, sys, time
+port, rate, duration, key = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+s = socket.create_connection(("127.0.0.1", port))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+command = b"*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n" % (len(key), key.encode())
+def reply():
+    data = b""
+    while True:
+        data += s.recv(65536)
+        if data.startswith(b"$-1\r\n"):
+            return
+        head, _, rest = data.partition(b"\r\n")
+        if _ and len(rest) >= int(head[1:]) + 2:
+            return
+latencies, start = [], time.monotonic()
+next_at = start
+while time.monotonic() - start < duration:
+    now = time.monotonic()
+    if next_at > now:
+        time.sleep(next_at - now)
+    next_at = max(next_at + 1 / rate, time.monotonic() - 1 / rate)
+    t = time.perf_counter()
+    s.sendall(command)
+    reply()
+    latencies.append(time.perf_counter() - t)
+elapsed = time.monotonic() - start
+latencies.sort()
+q = lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))] * 1000
+print("RESULT redis %d %.3f %.1f %.3f %.3f %.3f %.3f 0 0" % (len(latencies), elapsed,
+      len(latencies) / elapsed, q(0.5), q(0.9), q(0.99), latencies[-1] * 1000))
+PROBE
+}
+
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "measuring: ${DURATION} s per run, wrk -t$THREADS, -c$CONNECTIONS (max) / -c$PACED_CONNECTIONS at $RATE req/s (paced); load average $LOAD_BEFORE"
 for mode in max paced; do
+  [ "$mode" = max ] || run redis "$mode" - GET -
   run healthz "$mode" /healthz GET /healthz
   run get "$mode" "/v1/namespaces/{namespace_identifier}" GET "/v1/namespaces/$NS_ID"
   run patch "$mode" "/v1/namespaces/{namespace_identifier}" PATCH "/v1/namespaces/$NS_ID" "" \
@@ -326,7 +370,7 @@ declare -A MAX_RPS PACED_P99 PACED_RPS
 FAILED=0
 for r in "${RESULTS[@]}"; do
   read -r label mode conns rps p50 p90 p99 max non2xx errors server_ms ingest_rate cpu \
-    slow_count slow_max slow_share <<<"$r"
+    _ slow_max slow_share <<<"$r"
   printf '%-8s %-6s %5d %9.0f %8.2f %8.2f %8.2f %8.2f %7d %10.3f %10.0f %6.0f %5.0f%% ≤%4.0fms\n' \
     "$label" "$mode" "$conns" "$rps" "$p50" "$p90" "$p99" "$max" "$((non2xx + errors))" \
     "$server_ms" "$ingest_rate" "$cpu" "$slow_share" "$slow_max"
@@ -341,7 +385,8 @@ cat <<'LEGEND'
 (p50/p90/p99/max: wrk's latency histogram, request written to response read; server ms: the
 daemon's mean for the route from its /metrics histogram, queueing for a worker included;
 ingest/s: events counted during the run; CPU %: the daemon's, of one core; redis≥1ms: share of
-the run Redis spent in commands of 1 ms or more (ingestion's commit scripts) and the longest one)
+the run Redis spent in commands of 1 ms or more (ingestion's commit scripts) and the longest one;
+redis: a bare GET of the namespace document on one connection, the floor of the Redis-backed routes)
 LEGEND
 echo
 verdict() {
