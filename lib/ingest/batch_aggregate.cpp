@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "filter_decoder/json_sample.hpp"
+#include "window_store/bucket_log.hpp"
 #include "window_store/window_keys.hpp"
 
 namespace index_optimizer {
@@ -29,30 +30,27 @@ void add_observation(field_delta& delta, const field_observation& field, const d
   delta.last_seen_ms = std::max(delta.last_seen_ms, ts_ms);
 }
 
-// Appends the hash fields of one field's delta as (name, increment) pairs; zero increments are
-// never sent (the sweeper deletes fields that reach zero, and "-0" is not an integer to Redis).
-std::size_t append_pairs(std::vector<std::string>& args, std::string_view path,
-                         const field_delta& delta) {
-  std::size_t pairs = 0;
-  auto add = [&](std::string name, std::uint64_t value) {
-    if (value == 0) return;
-    args.push_back(std::move(name));
-    args.push_back(std::to_string(value));
-    ++pairs;
+static_assert(k_log_slot_kind_counts - k_log_slot_type_votes == k_index_type_slots - 1);
+static_assert(k_log_slot_latency_histogram - k_log_slot_kind_counts == k_condition_kind_slots);
+
+// A field's delta as a bucket log record (window_store/bucket_log.hpp).
+log_record record_of(const field_delta& delta) {
+  log_record record{};
+  auto put = [&record](std::size_t slot, std::uint64_t value) {
+    record[slot] = static_cast<std::int64_t>(value);
   };
-  add(window_hash::count(path), delta.count);
-  for (std::size_t slot = 1; slot < k_index_type_slots; ++slot) {
-    add(window_hash::type_vote(static_cast<index_type>(slot), path), delta.type_votes[slot]);
-  }
-  for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot) {
-    add(window_hash::kind(slot, path), delta.kind_counts[slot]);
-  }
-  add(window_hash::latency_count(path), delta.latency_count);
-  add(window_hash::latency_sum(path), delta.latency_sum_us);
-  for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket) {
-    add(window_hash::latency_bucket(bucket, path), delta.latency_histogram[bucket]);
-  }
-  return pairs;
+  put(k_log_slot_count, delta.count);
+  record[k_log_slot_first_seen] = delta.first_seen_ms;
+  record[k_log_slot_last_seen] = delta.last_seen_ms;
+  put(k_log_slot_latency_count, delta.latency_count);
+  put(k_log_slot_latency_sum, delta.latency_sum_us);
+  for (std::size_t slot = 1; slot < k_index_type_slots; ++slot)
+    put(k_log_slot_type_votes + slot - 1, delta.type_votes[slot]);
+  for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot)
+    put(k_log_slot_kind_counts + slot, delta.kind_counts[slot]);
+  for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket)
+    put(k_log_slot_latency_histogram + bucket, delta.latency_histogram[bucket]);
+  return record;
 }
 
 }  // namespace
@@ -60,13 +58,12 @@ std::size_t append_pairs(std::vector<std::string>& args, std::string_view path,
 batch_aggregate::batch_aggregate(const std::array<window_spec, 2>& windows) : windows_(windows) {}
 
 void batch_aggregate::add_entry(std::string_view id, const stream_id& parsed) {
-  if (ids_.empty() || parsed < min_id_) min_id_ = parsed;
-  if (ids_.empty() || parsed > max_id_) max_id_ = parsed;
-  ids_.emplace_back(id);
+  ids_.emplace_back(parsed, std::string(id));
 }
 
 bool batch_aggregate::holds_entry(std::string_view id) const noexcept {
-  return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+  return std::any_of(ids_.begin(), ids_.end(),
+                     [id](const auto& held) { return held.second == id; });
 }
 
 batch_aggregate::bucket_delta& batch_aggregate::bucket_for(std::vector<bucket_delta>& buckets,
@@ -166,13 +163,24 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
   keys = {target.stream, target.dead_letter_stream, decision.unfolded(), decision.due(),
           analytics.due()};
 
-  args.reserve(8 + ids_.size() + 64);
+  // Ascending and distinct: the script confirms them by walking XPENDING's ordered list.
+  std::vector<const std::pair<stream_id, std::string>*> ids;
+  ids.reserve(ids_.size());
+  for (const auto& id : ids_)
+    ids.push_back(&id);
+  std::sort(ids.begin(), ids.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  ids.erase(std::unique(ids.begin(), ids.end(),
+                        [](const auto* a, const auto* b) { return a->first == b->first; }),
+            ids.end());
+  args.reserve(8 + ids.size() + 64);
   args.push_back(target.group);
   args.push_back(target.consumer);
-  args.push_back(to_string(min_id_));
-  args.push_back(to_string(max_id_));
-  args.push_back(std::to_string(ids_.size()));
-  args.insert(args.end(), ids_.begin(), ids_.end());
+  args.push_back(ids.empty() ? std::string("0-0") : ids.front()->second);
+  args.push_back(ids.empty() ? std::string("0-0") : ids.back()->second);
+  args.push_back(std::to_string(ids.size()));
+  for (const auto* id : ids)
+    args.push_back(id->second);
 
   args.push_back(std::to_string(target.dead_letter_max_length));
   args.push_back(std::to_string(dead_letters_.size()));
@@ -196,21 +204,13 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     args.push_back(std::to_string(window.bucket_ms));
     args.push_back(std::to_string(window.length_ms));
   }
-  // A bucket delta: events, (hash field, increment) pairs, then first/last seen per path.
+  // A bucket's counts: its events, then one bucket log entry holding every field.
   auto append_delta = [&args](const bucket_delta& bucket) {
     args.push_back(std::to_string(bucket.events));
-    const std::size_t pair_count_at = args.size();
-    args.emplace_back();
-    std::size_t pairs = 0;
+    bucket_log_writer writer(bucket.events, bucket.fields.size());
     for (const auto& [path, delta] : bucket.fields)
-      pairs += append_pairs(args, path, delta);
-    args[pair_count_at] = std::to_string(pairs);
-    args.push_back(std::to_string(bucket.fields.size()));
-    for (const auto& [path, delta] : bucket.fields) {
-      args.push_back(path);
-      args.push_back(std::to_string(delta.first_seen_ms));
-      args.push_back(std::to_string(delta.last_seen_ms));
-    }
+      writer.add(path, record_of(delta));
+    args.push_back(writer.take());
   };
   args.push_back(std::to_string(namespaces_.size()));
   for (const auto& [namespace_id, ns] : namespaces_) {
@@ -226,6 +226,7 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
       const std::string start_a = std::to_string(windows_[1].bucket_start(bucket.start_ms));
       args.push_back(start);
       args.push_back(key_index(decision.bucket(namespace_id, start)));
+      args.push_back(key_index(decision.bucket_log(namespace_id, start)));
       args.push_back(start_a);
       args.push_back(key_index(analytics.bucket(namespace_id, start_a)));
       append_delta(bucket);
@@ -241,6 +242,20 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     for (const auto& [path, sample] : ns.samples) {
       args.push_back(path);
       args.push_back(sample);
+      // The buckets holding the path: its sample is kept in a window only if they reached it.
+      const std::size_t count_at = args.size();
+      args.emplace_back();
+      std::size_t ordinal = 0;
+      std::size_t holding = 0;
+      for (const auto& buckets : ns.windows) {
+        for (const auto& bucket : buckets) {
+          ++ordinal;
+          if (!bucket.fields.contains(path)) continue;
+          args.push_back(std::to_string(ordinal));
+          ++holding;
+        }
+      }
+      args[count_at] = std::to_string(holding);
     }
   }
   return request;

@@ -130,9 +130,7 @@ class batch_aggregate {
   static bucket_delta& bucket_for(std::vector<bucket_delta>& buckets, std::int64_t start_ms);
 
   std::array<window_spec, 2> windows_;
-  std::vector<std::string> ids_;
-  stream_id min_id_{};
-  stream_id max_id_{};
+  std::vector<std::pair<stream_id, std::string>> ids_;
   string_map<namespace_delta> namespaces_;
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;

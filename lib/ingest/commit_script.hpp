@@ -39,4 +39,11 @@ struct commit_outcome {
 redis_result<commit_outcome> commit_batch(redis_connection& connection,
                                           const commit_request& request);
 
+// The same commit, pipelined: SCRIPT LOAD once per connection, then append_commit() queues an
+// EVALSHA that the caller flushes, and parse_commit_reply() reads its reply when it arrives
+// (NOSCRIPT, after a SCRIPT FLUSH, comes back as an error: the caller reconnects).
+redis_result<void> load_commit_script(redis_connection& connection);
+redis_result<void> append_commit(redis_connection& connection, const commit_request& request);
+redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply);
+
 }  // namespace index_optimizer

@@ -41,6 +41,14 @@ milliseconds sweep_interval(const std::array<window_spec, 2>& windows) {
 
 constexpr milliseconds k_group_sample_interval{5000};
 
+// Reads kept in flight ahead of decoding: about a commit's worth, so the entries Redis serves
+// before a commit keep this thread busy while the script runs; capped to bound the memory held
+// in replies (a few MiB).
+std::size_t read_ahead_for(const ingest_config& ingest) {
+  const auto per_commit = ingest.commit_max_events / std::max(1, ingest.batch_size);
+  return static_cast<std::size_t>(std::clamp(per_commit, 1, 16));
+}
+
 }  // namespace
 
 stream_consumer::stream_consumer(const config& cfg, std::string stream,
@@ -58,7 +66,10 @@ stream_consumer::stream_consumer(const config& cfg, std::string stream,
       windows_(window_specs(cfg.window)),
       decoder_(std::make_unique<event_decoder>(limits_from(cfg.ingest))),
       resolver_(cfg.redis.key_prefix),
-      batch_(windows_) {}
+      batch_(windows_),
+      committing_(windows_) {
+  read_ahead_ = read_ahead_for(cfg.ingest);
+}
 
 stream_consumer::~stream_consumer() = default;
 
@@ -88,19 +99,37 @@ void stream_consumer::run() {
     backoff_.on_success();
     if (hooks_.progress) hooks_.progress();
   }
-  // Stopping: the batch in hand is committed (counted and acknowledged together) if the deadline
-  // allows; otherwise its entries stay pending and are counted after the restart.
-  const clock::time_point deadline{clock::duration(stop_deadline_.load())};
-  if (connection_ && !batch_.empty() && clock::now() < deadline) {
-    if (auto committed = commit(); !committed) {
-      log_warn(
-          "ingest: final commit failed; its entries stay pending and are counted after the "
-          "restart",
-          {{"stream", stream_}, {"error", committed.error().message}});
+  finish_stopping();
+  connection_.reset();
+  lookup_.reset();
+  client_id_.store(0);
+}
+
+void stream_consumer::finish_stopping() {
+  if (!connection_) return;
+  // Stopping: the commit in flight finishes; what the reads in flight returned joins the batch
+  // in hand, which is committed (counted and acknowledged together) if the deadline allows;
+  // otherwise its entries stay pending and are counted after the restart.
+  const auto failed = [&](const redis_error& error) {
+    log_warn(
+        "ingest: final commit failed; its entries stay pending and are counted after the restart",
+        {{"stream", stream_}, {"error", error.message}});
+  };
+  if (auto received = receive_all(); !received) return failed(received.error());
+  while (!recovering_ && !received_.empty()) {
+    current_read_ = std::move(received_.front());
+    received_.pop_front();
+    if (!parse_xreadgroup_reply(current_read_, entries_)) {
+      return failed(error_reply("unexpected XREADGROUP reply", current_read_));
+    }
+    if (auto processed = process(entries_); !processed) {
+      return failed(processed.error());
     }
   }
-  connection_.reset();
-  client_id_.store(0);
+  const clock::time_point deadline{clock::duration(stop_deadline_.load())};
+  if (batch_.empty() || clock::now() >= deadline) return;
+  if (auto committed = commit(); !committed) return failed(committed.error());
+  if (auto received = receive_all(); !received) return failed(received.error());
 }
 
 redis_result<void> stream_consumer::connect() {
@@ -111,6 +140,11 @@ redis_result<void> stream_consumer::connect() {
                                              redis.command_timeout + cfg_.ingest.block);
   if (!connected) return connected.error();
   auto& connection = *connected;
+  auto lookup =
+      redis_connection::connect(redis.endpoint, redis.connect_timeout, redis.command_timeout);
+  if (!lookup) return lookup.error();
+  // Pipelined commits go out as EVALSHA without a fallback: the script is loaded up front.
+  if (auto loaded = load_commit_script(connection); !loaded) return loaded.error();
   // Reading the stream from its start: events already in it when the group is first created are
   // counted too (producers bound the stream with MAXLEN/MINID; late ones are only acknowledged).
   auto created =
@@ -123,6 +157,7 @@ redis_result<void> stream_consumer::connect() {
   if (!id) return id.error();
   client_id_.store(id->to_integer().value_or(0));
   connection_.emplace(std::move(connection));
+  lookup_.emplace(std::move(*lookup));
   if (connected_once_) metrics_.reconnects->Increment();
   connected_once_ = true;
   // Whatever was in memory is gone (discard_batch); what it held is still pending for us.
@@ -142,7 +177,15 @@ void stream_consumer::fail(const redis_error& error) {
            {{"stream", stream_}, {"error", error.message}});
   if (hooks_.failure) hooks_.failure(error.message);
   connection_.reset();
+  lookup_.reset();
   client_id_.store(0);
+  // Whatever was in flight is lost with the connection: its entries are still pending (a commit
+  // in flight either applied, acknowledging them, or did not).
+  outstanding_.clear();
+  reads_in_flight_ = 0;
+  commit_in_flight_ = false;
+  received_.clear();
+  committing_.clear();
   discard_batch();
 }
 
@@ -150,6 +193,71 @@ void stream_consumer::discard_batch() {
   batch_.clear();
   batch_future_clamped_ = 0;
   batch_vanished_ = 0;
+}
+
+redis_result<void> stream_consumer::send_read(bool may_block) {
+  const std::string count = std::to_string(cfg_.ingest.batch_size);
+  if (may_block) {
+    // Never block past the moment the batch in hand is due: commit_interval bounds how long
+    // counted events wait.
+    auto block = std::chrono::duration_cast<milliseconds>(cfg_.ingest.block);
+    if (!batch_.empty()) {
+      const auto left = std::chrono::duration_cast<milliseconds>(
+          batch_started_ + cfg_.ingest.commit_interval - clock::now());
+      block = std::clamp(left, milliseconds(1), block);
+    }
+    const std::string block_ms = std::to_string(block.count());
+    if (auto sent = connection_->append({"XREADGROUP", "GROUP", cfg_.ingest.group,
+                                         cfg_.ingest.consumer_name, "COUNT", count, "BLOCK",
+                                         block_ms, "STREAMS", stream_, ">"});
+        !sent) {
+      return sent;
+    }
+  } else if (auto sent = connection_->append({"XREADGROUP", "GROUP", cfg_.ingest.group,
+                                              cfg_.ingest.consumer_name, "COUNT", count, "STREAMS",
+                                              stream_, ">"});
+             !sent) {
+    return sent;
+  }
+  outstanding_.push_back(outstanding::read);
+  ++reads_in_flight_;
+  return {};
+}
+
+redis_result<void> stream_consumer::top_up_reads() {
+  bool sent_any = false;
+  while (reads_in_flight_ < read_ahead_ && !stop_requested()) {
+    if (auto sent = send_read(false); !sent) return sent;
+    sent_any = true;
+  }
+  return sent_any ? connection_->flush() : redis_result<void>{};
+}
+
+redis_result<void> stream_consumer::receive_one() {
+  const auto kind = outstanding_.front();
+  auto reply = connection_->read_reply();
+  if (!reply) return reply.error();
+  outstanding_.pop_front();
+  switch (kind) {
+    case outstanding::read: {
+      --reads_in_flight_;
+      if (reply->is_error()) return error_reply("XREADGROUP", *reply);
+      // After a stale commit everything read is dropped: still pending, it is re-read.
+      if (!recovering_) received_.push_back(std::move(*reply));
+      return {};
+    }
+    case outstanding::commit:
+      commit_in_flight_ = false;
+      return finish_commit(*reply);
+  }
+  return {};
+}
+
+redis_result<void> stream_consumer::receive_all() {
+  while (!outstanding_.empty()) {
+    if (auto received = receive_one(); !received) return received;
+  }
+  return {};
 }
 
 void stream_consumer::wait_backoff() {
@@ -166,6 +274,8 @@ bool stream_consumer::commit_due(clock::time_point now) const noexcept {
 
 redis_result<void> stream_consumer::step() {
   if (recovering_) {
+    // Own pending entries are read with plain commands: nothing may be outstanding.
+    if (auto received = receive_all(); !received) return received;
     if (auto read = read_own_pending(); !read) return read;
   } else {
     if (clock::now() >= next_reclaim_) {
@@ -210,23 +320,22 @@ redis_result<void> stream_consumer::read_own_pending() {
 }
 
 redis_result<void> stream_consumer::read_new() {
-  // Never block past the moment the batch in hand is due: commit_interval bounds how long counted
-  // events wait.
-  auto block = std::chrono::duration_cast<milliseconds>(cfg_.ingest.block);
-  if (!batch_.empty()) {
-    const auto left = std::chrono::duration_cast<milliseconds>(
-        batch_started_ + cfg_.ingest.commit_interval - clock::now());
-    block = std::clamp(left, milliseconds(1), block);
+  if (received_.empty() && reads_in_flight_ == 0) {
+    if (auto sent = send_read(true); !sent) return sent;
+    if (auto flushed = connection_->flush(); !flushed) return flushed;
   }
-  const std::string count = std::to_string(cfg_.ingest.batch_size);
-  const std::string block_ms = std::to_string(block.count());
-  auto reply =
-      connection_->command({"XREADGROUP", "GROUP", cfg_.ingest.group, cfg_.ingest.consumer_name,
-                            "COUNT", count, "BLOCK", block_ms, "STREAMS", stream_, ">"});
-  if (!reply) return reply.error();
-  if (reply->is_error()) return error_reply("XREADGROUP", *reply);
-  if (!parse_xreadgroup_reply(*reply, entries_)) {
-    return error_reply("unexpected XREADGROUP reply", *reply);
+  while (received_.empty()) {
+    if (outstanding_.empty() || recovering_) return {};  // a stale commit: recover first
+    if (auto received = receive_one(); !received) return received;
+  }
+  current_read_ = std::move(received_.front());
+  received_.pop_front();
+  if (!parse_xreadgroup_reply(current_read_, entries_)) {
+    return error_reply("unexpected XREADGROUP reply", current_read_);
+  }
+  // A full read says more is waiting: keep reads in flight while this one is decoded.
+  if (entries_.size() >= static_cast<std::size_t>(cfg_.ingest.batch_size)) {
+    if (auto topped = top_up_reads(); !topped) return topped;
   }
   return process(entries_);
 }
@@ -235,9 +344,8 @@ redis_result<void> stream_consumer::reclaim() {
   const std::string idle =
       std::to_string(std::chrono::duration_cast<milliseconds>(cfg_.ingest.reclaim_idle).count());
   const std::string count = std::to_string(cfg_.ingest.batch_size);
-  auto reply =
-      connection_->command({"XAUTOCLAIM", stream_, cfg_.ingest.group, cfg_.ingest.consumer_name,
-                            idle, reclaim_cursor_, "COUNT", count});
+  auto reply = lookup_->command({"XAUTOCLAIM", stream_, cfg_.ingest.group,
+                                 cfg_.ingest.consumer_name, idle, reclaim_cursor_, "COUNT", count});
   if (!reply) return reply.error();
   if (reply->is_error()) return error_reply("XAUTOCLAIM", *reply);
   autoclaim_page page;
@@ -254,7 +362,9 @@ redis_result<void> stream_consumer::reclaim() {
   }
   // An entry we already hold (ours, idle that long only if commits kept failing) is not added
   // twice.
-  std::erase_if(page.entries, [&](const auto& entry) { return batch_.holds_entry(entry.id); });
+  std::erase_if(page.entries, [&](const auto& entry) {
+    return batch_.holds_entry(entry.id) || committing_.holds_entry(entry.id);
+  });
   if (page.entries.empty()) return {};
   metrics_.reclaimed->Increment(static_cast<double>(page.entries.size()));
   log_info("ingest: reclaimed idle entries from another consumer",
@@ -292,7 +402,7 @@ redis_result<void> stream_consumer::process_entry(const stream_entry_view& entry
     dead_letter(entry, failure->reason, std::move(failure->message));
     return {};
   }
-  auto resolved = resolver_.resolve(*connection_, event_.namespace_ref);
+  auto resolved = resolver_.resolve(*lookup_, event_.namespace_ref);
   if (!resolved) return resolved.error();
   const std::string* namespace_id = *resolved;
   if (namespace_id == nullptr) {
@@ -334,13 +444,31 @@ void stream_consumer::dead_letter(const stream_entry_view& entry, decode_reason 
 
 redis_result<void> stream_consumer::commit() {
   if (batch_.empty()) return {};
-  const auto started = clock::now();
+  // At most one commit in flight: the previous outcome decides whether this batch still counts.
+  // The reads in flight are taken in too: Redis writes replies only between event-loop turns, so
+  // a read queued in the same turn as the commit would reach us only after the script ended;
+  // taken in now, they are what this thread decodes while the script runs.
+  if (auto received = receive_all(); !received) return received;
+  if (recovering_ || batch_.empty()) return {};  // the previous commit was stale
   const auto request = batch_.encode(target_);
   log_debug("ingest: committing", {{"stream", stream_},
                                    {"entries", batch_.entries()},
                                    {"keys", request.keys.size()},
                                    {"args", request.args.size()}});
-  auto outcome = commit_batch(*connection_, request);
+  if (auto sent = append_commit(*connection_, request); !sent) return sent;
+  if (auto flushed = connection_->flush(); !flushed) return flushed;
+  outstanding_.push_back(outstanding::commit);
+  commit_in_flight_ = true;
+  commit_sent_ = clock::now();
+  std::swap(batch_, committing_);
+  committing_future_clamped_ = std::exchange(batch_future_clamped_, 0);
+  committing_vanished_ = std::exchange(batch_vanished_, 0);
+  discard_batch();
+  return {};
+}
+
+redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
+  auto outcome = parse_commit_reply(reply);
   if (!outcome) return outcome.error();
   if (!outcome->applied) {
     metrics_.stale_commits->Increment();
@@ -348,35 +476,43 @@ redis_result<void> stream_consumer::commit() {
         "ingest: another consumer reclaimed an entry of the batch; nothing was applied, "
         "re-reading this consumer's pending entries",
         {{"stream", stream_}, {"entry", outcome->stale_id}});
+    // Everything read after the lost batch is still pending for us: re-read in order from the
+    // pending list, with the rest.
+    committing_.clear();
     discard_batch();
+    received_.clear();
     recovering_ = true;
     pending_cursor_ = "0";
     return {};
   }
-  const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+  // From sending to the outcome: with pipelining this includes the reads queued before it.
+  const double seconds = std::chrono::duration<double>(clock::now() - commit_sent_).count();
   metrics_.commit_seconds->Observe(seconds);
-  metrics_.commit_entries->Observe(static_cast<double>(batch_.entries()));
-  metrics_.events_counted->Increment(static_cast<double>(batch_.counted_events()));
-  for (const auto& dead : batch_.dead_letters())
+  metrics_.commit_entries->Observe(static_cast<double>(committing_.entries()));
+  metrics_.events_counted->Increment(static_cast<double>(committing_.counted_events()));
+  for (const auto& dead : committing_.dead_letters())
     metrics_.dead_letter(dead.reason).Increment();
   for (std::size_t w = 0; w < 2; ++w) {
-    const auto late = batch_.late_events()[w] + outcome->late_events[w];
+    const auto late = committing_.late_events()[w] + outcome->late_events[w];
     if (late > 0) metrics_.late_events[w]->Increment(static_cast<double>(late));
   }
-  if (batch_future_clamped_ > 0) {
-    metrics_.future_clamped->Increment(static_cast<double>(batch_future_clamped_));
+  if (committing_future_clamped_ > 0) {
+    metrics_.future_clamped->Increment(static_cast<double>(committing_future_clamped_));
   }
-  if (batch_vanished_ > 0) metrics_.vanished->Increment(static_cast<double>(batch_vanished_));
+  if (committing_vanished_ > 0) {
+    metrics_.vanished->Increment(static_cast<double>(committing_vanished_));
+  }
   const auto now = clock::now();
-  for (const auto& [ns, path] : batch_.samples())
+  for (const auto& [ns, path] : committing_.samples())
     samples_.record(ns, path, now);
-  discard_batch();
+  committing_.clear();
+  committing_future_clamped_ = 0;
+  committing_vanished_ = 0;
   return {};
 }
 
 redis_result<void> stream_consumer::sweep() {
-  auto swept =
-      sweep_windows(*connection_, cfg_.redis.key_prefix, stream_, windows_, fold_delay(cfg_));
+  auto swept = sweep_windows(*lookup_, cfg_.redis.key_prefix, stream_, windows_, fold_delay(cfg_));
   if (!swept) return swept.error();
   if (swept->folded > 0) metrics_.folded_buckets->Increment(static_cast<double>(swept->folded));
   for (std::size_t w = 0; w < 2; ++w) {
@@ -388,7 +524,7 @@ redis_result<void> stream_consumer::sweep() {
 }
 
 redis_result<void> stream_consumer::sample_group_state() {
-  auto reply = connection_->command({"XINFO", "GROUPS", stream_});
+  auto reply = lookup_->command({"XINFO", "GROUPS", stream_});
   if (!reply) return reply.error();
   if (!reply->is_array()) return {};  // the stream vanished: the next read recreates it
   for (const auto& group : reply->as_array()) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,14 +28,25 @@ struct consumer_hooks {
   std::function<void(const std::string&)> failure;  // an iteration failed, with the reason
 };
 
-// The consumer of one stream: one thread, one blocking hiredis connection, one event_decoder.
+// The consumer of one stream: one thread, one event_decoder and two blocking hiredis
+// connections: the stream connection carries the reads and the commits, pipelined; the lookup
+// connection carries everything else (namespace lookups, reclaiming, sweeps, group samples), so a
+// lookup never has to wait behind the stream connection's outstanding replies.
 // Loop: read (own pending entries after a (re)connect or a lost commit, else reclaimed idle
 // entries and new ones), decode, resolve the namespace, pre-aggregate; every
 // ingest.commit_interval or ingest.commit_max_events commit the batch in one atomic script
 // (ingest/commit_script.hpp); between reads age out expired window buckets and sample the
-// group's lag. Redis failures drop the connection and the in-memory batch (its entries stay
+// group's lag. Redis failures drop the connections and the in-memory batches (their entries stay
 // pending, so they are re-read from the consumer's own pending list after reconnecting, with
 // backoff) — never counted twice, never lost.
+//
+// Pipelining. While entries keep coming (a read returned a full batch_size), up to a commit's
+// worth of further reads stay in flight, without BLOCK, and a commit is sent without waiting for
+// its outcome: Redis serves the reads queued before the commit and then runs the script while
+// this thread decodes what those reads returned. At most one commit is in flight; its batch is
+// kept aside until its outcome arrives. A stale outcome discards everything read after it too
+// (still pending for this consumer, so re-read from the pending list), exactly as if it had not
+// been read yet.
 class stream_consumer {
  public:
   stream_consumer(const config& cfg, std::string stream, stream_ingest_metrics metrics,
@@ -64,6 +76,15 @@ class stream_consumer {
   redis_result<void> read_own_pending();
   redis_result<void> read_new();
   redis_result<void> reclaim();
+  // What each outstanding reply on the stream connection answers, in order.
+  enum class outstanding { read, commit };
+  redis_result<void> send_read(bool may_block);
+  redis_result<void> top_up_reads();
+  redis_result<void> receive_one();
+  redis_result<void> receive_all();
+  redis_result<void> send_commit();
+  redis_result<void> finish_commit(const redis_reply& reply);
+  void finish_stopping();
   redis_result<void> process(const std::vector<stream_entry_view>& entries);
   redis_result<void> process_entry(const stream_entry_view& entry, std::int64_t now_ms);
   void dead_letter(const stream_entry_view& entry, decode_reason reason, std::string message);
@@ -82,12 +103,24 @@ class stream_consumer {
   commit_target target_;
   std::array<window_spec, 2> windows_;
 
-  std::optional<redis_connection> connection_;
+  std::optional<redis_connection> connection_;  // reads and commits, pipelined
+  std::optional<redis_connection> lookup_;      // everything else
+  std::deque<outstanding> outstanding_;
+  std::size_t reads_in_flight_ = 0;
+  bool commit_in_flight_ = false;
+  std::deque<redis_reply> received_;  // replies read ahead, not yet processed
+  redis_reply current_read_;          // the reply entries_ views into
+  std::size_t read_ahead_ = 1;
   std::unique_ptr<event_decoder> decoder_;
   decoded_event event_;
   namespace_resolver resolver_;
   sample_tracker samples_;
   batch_aggregate batch_;
+  // The batch of the commit in flight, with its own counters, until its outcome arrives.
+  batch_aggregate committing_;
+  std::uint64_t committing_future_clamped_ = 0;
+  std::uint64_t committing_vanished_ = 0;
+  clock::time_point commit_sent_{};
   std::vector<stream_entry_view> entries_;
   reconnect_backoff backoff_;
   bool connected_once_ = false;

@@ -176,21 +176,9 @@ redis_result<redis_reply> redis_connection::command(std::span<const std::string>
 }
 
 redis_result<redis_reply> redis_connection::command(std::span<const std::string_view> argv) {
-  if (argv.empty()) return redis_error{redis_errc::invalid_argument, "empty redis command"};
-  if (is_broken()) return broken_error();
-  std::vector<const char*> pointers;
-  std::vector<std::size_t> lengths;
-  pointers.reserve(argv.size());
-  lengths.reserve(argv.size());
-  for (const auto& arg : argv) {
-    pointers.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  errno = 0;
-  reply_ptr reply(static_cast<redisReply*>(redisCommandArgv(
-      context_.get(), static_cast<int>(argv.size()), pointers.data(), lengths.data())));
-  if (!reply) return fail(std::string(argv.front()));
-  return to_redis_reply(*reply);
+  // What redisCommandArgv does: queue, then read (which writes the queue first).
+  if (auto appended = append(argv); !appended) return appended.error();
+  return read_reply_during(argv.front());
 }
 
 redis_result<std::vector<redis_reply>> redis_connection::pipeline(
@@ -229,6 +217,54 @@ redis_result<std::vector<redis_reply>> redis_connection::pipeline(
     replies.push_back(to_redis_reply(*reply));
   }
   return replies;
+}
+
+redis_result<void> redis_connection::append(std::initializer_list<std::string_view> argv) {
+  return append(std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+redis_result<void> redis_connection::append(std::span<const std::string_view> argv) {
+  if (argv.empty()) return redis_error{redis_errc::invalid_argument, "empty redis command"};
+  if (is_broken()) return broken_error();
+  std::vector<const char*> pointers;
+  std::vector<std::size_t> lengths;
+  pointers.reserve(argv.size());
+  lengths.reserve(argv.size());
+  for (const auto& arg : argv) {
+    pointers.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), pointers.data(),
+                             lengths.data()) != REDIS_OK) {
+    return fail(std::string(argv.front()));
+  }
+  return {};
+}
+
+redis_result<void> redis_connection::flush() {
+  if (is_broken()) return broken_error();
+  int done = 0;
+  while (done == 0) {
+    errno = 0;
+    if (redisBufferWrite(context_.get(), &done) != REDIS_OK) return fail("flush");
+  }
+  return {};
+}
+
+redis_result<redis_reply> redis_connection::read_reply() {
+  return read_reply_during("reading a pipelined reply");
+}
+
+redis_result<redis_reply> redis_connection::read_reply_during(std::string_view during) {
+  if (is_broken()) return broken_error();
+  void* raw = nullptr;
+  errno = 0;
+  if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
+    if (raw != nullptr) freeReplyObject(raw);
+    return fail(during);
+  }
+  reply_ptr reply(static_cast<redisReply*>(raw));
+  return to_redis_reply(*reply);
 }
 
 }  // namespace index_optimizer

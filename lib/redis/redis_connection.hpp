@@ -51,6 +51,15 @@ class redis_connection {
   // Error replies stay in the vector; an I/O error fails the whole pipeline.
   redis_result<std::vector<redis_reply>> pipeline(const std::vector<redis_command>& commands);
 
+  // Pipelining without waiting for the replies, so the caller can work while the server does:
+  // append() queues a command, flush() writes everything queued, read_reply() reads the next
+  // reply in command order (writing first whatever is still queued). The caller matches replies
+  // to commands; command() and pipeline() must not be called while replies are outstanding.
+  redis_result<void> append(std::span<const std::string_view> argv);
+  redis_result<void> append(std::initializer_list<std::string_view> argv);
+  redis_result<void> flush();
+  redis_result<redis_reply> read_reply();
+
   bool is_broken() const noexcept;
 
   // The socket timeout for later calls. A blocking command (XREADGROUP ... BLOCK ms, BLPOP) needs
@@ -69,6 +78,7 @@ class redis_connection {
 
   redis_connection(redisContext* context, std::string peer);
   redis_error fail(std::string_view during);
+  redis_result<redis_reply> read_reply_during(std::string_view during);
   redis_error broken_error() const;
 
   std::unique_ptr<redisContext, context_deleter> context_;

@@ -37,6 +37,14 @@ std::string window_keys::bucket(std::string_view namespace_id, std::string_view 
   return key;
 }
 
+std::string window_keys::bucket_log(std::string_view namespace_id, std::string_view start) const {
+  std::string key = base_ + "l:";
+  key += namespace_id;
+  key += ':';
+  key += start;
+  return key;
+}
+
 std::string window_keys::namespace_buckets(std::string_view namespace_id) const {
   return base_ + "nsb:" + std::string(namespace_id);
 }

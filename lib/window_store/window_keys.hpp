@@ -25,6 +25,9 @@ class window_keys {
   // Hash: the namespace's counts in the bucket starting at `start_ms`.
   std::string bucket(std::string_view namespace_id, std::int64_t start_ms) const;
   std::string bucket(std::string_view namespace_id, std::string_view start) const;
+  // Decision window only. List: the bucket's counts while it is unfolded, as bucket log entries
+  // (window_store/bucket_log.hpp); the bucket hash receives them when the bucket is folded.
+  std::string bucket_log(std::string_view namespace_id, std::string_view start) const;
   // Sorted set: the namespace's bucket starts (member and score), so deleting a namespace finds
   // its buckets without scanning everyone's.
   std::string namespace_buckets(std::string_view namespace_id) const;

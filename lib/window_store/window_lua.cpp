@@ -73,22 +73,6 @@ local function delta_combine(dst, src)
     end
   end
 end
--- A bucket hash (HGETALL) as a delta: fs: fields are minimums, ls: maximums, the rest counts.
-local function delta_of_hash(h)
-  local d = new_delta()
-  for j = 1, #h, 2 do
-    local f = h[j]
-    local p = string.sub(f, 1, 3)
-    if p == 'fs:' then
-      delta_low(d, f, tonumber(h[j + 1]))
-    elseif p == 'ls:' then
-      delta_high(d, f, tonumber(h[j + 1]))
-    else
-      delta_add(d, f, tonumber(h[j + 1]))
-    end
-  end
-  return d
-end
 local function merge(hash, d)
   if #d.names == 0 then return end
   local cur = hmget(hash, d.names)
@@ -146,6 +130,102 @@ local function subtract(totals, h)
   end
   chunked('HSET', totals, keep, 4000)
   chunked('HDEL', totals, gone, 4000)
+end
+-- Bucket logs (window_store/bucket_log.hpp): an entry is cmsgpack [events, path, record, ...]; a
+-- record's slots (1-based) are c, fs, ls, ln, lu, t1-t8, k0-k11, h0-h30. A sum keeps one record
+-- per path, so summing costs Lua arithmetic on numbers, not hash fields.
+local log_codes = {'c:', 'fs:', 'ls:', 'ln:', 'lu:'}
+for i = 1, 8 do log_codes[5 + i] = 't' .. i .. ':' end
+for j = 0, 11 do log_codes[14 + j] = 'k' .. j .. ':' end
+for b = 0, 30 do log_codes[26 + b] = 'h' .. b .. ':' end
+local function log_sum()
+  return {e = 0, paths = {}, recs = {}}
+end
+local function log_add(s, entry)
+  local t = cmsgpack.unpack(entry)
+  s.e = s.e + t[1]
+  local recs, paths = s.recs, s.paths
+  for i = 2, #t, 2 do
+    local p, r = t[i], t[i + 1]
+    local cur = recs[p]
+    if cur == nil then
+      paths[#paths + 1] = p
+      recs[p] = r
+    else
+      local n = #cur
+      for j = 1, #r do
+        local x = r[j]
+        if j > n then
+          cur[j] = x
+        elseif j == 2 then
+          if x < cur[2] then cur[2] = x end
+        elseif j == 3 then
+          if x > cur[3] then cur[3] = x end
+        else
+          cur[j] = cur[j] + x
+        end
+      end
+    end
+  end
+end
+local function log_read(key)
+  local s = log_sum()
+  for _, entry in ipairs(redis.call('LRANGE', key, 0, -1)) do log_add(s, entry) end
+  return s
+end
+local function log_pack(s)
+  local t = {s.e}
+  for _, p in ipairs(s.paths) do
+    t[#t + 1] = p
+    t[#t + 1] = s.recs[p]
+  end
+  return cmsgpack.pack(t)
+end
+-- A sum as a delta of window hash fields (c:<path>, fs:<path>, ...).
+local function log_delta(s)
+  local d = new_delta()
+  if s.e ~= 0 then delta_add(d, 'e', s.e) end
+  for _, p in ipairs(s.paths) do
+    local r = s.recs[p]
+    for j = 1, #r do
+      local x = r[j]
+      if j == 2 then
+        delta_low(d, 'fs:' .. p, x)
+      elseif j == 3 then
+        delta_high(d, 'ls:' .. p, x)
+      elseif x ~= 0 then
+        delta_add(d, log_codes[j] .. p, x)
+      end
+    end
+  end
+  return d
+end
+local function entry_delta(entry)
+  local s = log_sum()
+  log_add(s, entry)
+  return log_delta(s)
+end
+-- A delta listed like HGETALL lists a hash.
+local function delta_pairs(d)
+  local out = {}
+  for _, f in ipairs(d.names) do
+    local v = d.add[f]
+    if v == nil then v = d.low[f] end
+    if v == nil then v = d.high[f] end
+    out[#out + 1] = f
+    out[#out + 1] = string.format('%d', v)
+  end
+  return out
+end
+-- Appends a commit's entry; a log this long is replaced by its sum, so reading or folding one
+-- never sums more than this many entries.
+local log_compact_at = 16
+local function log_append(key, entry)
+  if redis.call('RPUSH', key, entry) >= log_compact_at then
+    local s = log_read(key)
+    redis.call('DEL', key)
+    redis.call('RPUSH', key, log_pack(s))
+  end
 end
 local function server_now()
   local t = redis.call('TIME')

@@ -21,11 +21,11 @@ const redis_script& sweep_script() {
 -- sets; other keys by their index in ARGV. ARGV in order: decision bucket ms, decision length ms,
 -- analytics bucket ms, analytics length ms, fold delay ms;
 --   fold count, per candidate: member, start, namespace, analytics start, keys of its bucket, its
---     namespace's unfolded set, decision totals, analytics bucket, analytics totals, analytics
---     bucket set;
+--     log, its namespace's unfolded set, decision totals, analytics bucket, analytics totals,
+--     analytics bucket set;
 --   decision expiry count, per candidate: member, start, namespace, analytics start, keys of its
---     bucket, unfolded set, decision totals, decision bucket set, analytics bucket, analytics
---     totals, analytics bucket set;
+--     bucket, its log, unfolded set, decision totals, decision bucket set, analytics bucket,
+--     analytics totals, analytics bucket set;
 --   analytics expiry count, per candidate: member, start, keys of its bucket, analytics totals,
 --     analytics bucket set.
 local unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3]
@@ -35,9 +35,11 @@ local bucket_d, length_d, bucket_a, length_a, delay =
 local cut_d = oldest_start(now, bucket_d, length_d)
 local cut_a = oldest_start(now, bucket_a, length_a)
 
-local function fold(member, start, ns, start_a, bucket, unfolded_ns, tot_d, bucket_a_key, tot_a,
-                    nsb_a)
-  local d = delta_of_hash(redis.call('HGETALL', bucket))
+-- The bucket's log, summed, moves into the bucket hash and every total.
+local function fold(member, start, ns, start_a, bucket, log, unfolded_ns, tot_d, bucket_a_key,
+                    tot_a, nsb_a)
+  local d = log_delta(log_read(log))
+  merge(bucket, d)
   merge(tot_d, d)
   if tonumber(start_a) >= cut_a then
     merge(bucket_a_key, d)
@@ -45,6 +47,7 @@ local function fold(member, start, ns, start_a, bucket, unfolded_ns, tot_d, buck
     redis.call('ZADD', due_a, start_a, start_a .. ':' .. ns)
     redis.call('ZADD', nsb_a, start_a, start_a)
   end
+  redis.call('DEL', log)
   redis.call('ZREM', unfolded, member)
   redis.call('ZREM', unfolded_ns, start)
 end
@@ -52,25 +55,26 @@ end
 local folded, expired_d, expired_a = 0, 0, 0
 for _ = 1, tonumber(nxt()) do
   local member, start, ns, start_a = nxt(), nxt(), nxt(), nxt()
-  local bucket, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a = key(), key(), key(), key(),
-    key(), key()
+  local bucket, log, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a = key(), key(), key(), key(),
+    key(), key(), key()
   local touched = redis.call('ZSCORE', unfolded, member)
   if touched and tonumber(touched) <= now - delay and tonumber(start) + bucket_d <= now then
-    fold(member, start, ns, start_a, bucket, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a)
+    fold(member, start, ns, start_a, bucket, log, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a)
     folded = folded + 1
   end
 end
 for _ = 1, tonumber(nxt()) do
   local member, start, ns, start_a = nxt(), nxt(), nxt(), nxt()
-  local bucket, unfolded_ns, tot_d, nsb_d, bucket_a_key, tot_a, nsb_a = key(), key(), key(),
-    key(), key(), key(), key()
+  local bucket, log, unfolded_ns, tot_d, nsb_d, bucket_a_key, tot_a, nsb_a = key(), key(), key(),
+    key(), key(), key(), key(), key()
   if tonumber(start) < cut_d and redis.call('ZSCORE', due_d, member) then
     -- Never folded (no sweeper ran in time): the analytics window still gets its counts.
     if redis.call('ZSCORE', unfolded, member) then
-      fold(member, start, ns, start_a, bucket, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a)
+      fold(member, start, ns, start_a, bucket, log, unfolded_ns, tot_d, bucket_a_key, tot_a,
+           nsb_a)
     end
     subtract(tot_d, redis.call('HGETALL', bucket))
-    redis.call('DEL', bucket)
+    redis.call('DEL', bucket, log)
     redis.call('ZREM', due_d, member)
     redis.call('ZREM', nsb_d, start)
     expired_d = expired_d + 1
@@ -92,13 +96,13 @@ return {folded, expired_d, expired_a}
   return script;
 }
 
-// A namespace's totals plus its unfolded buckets, provided the unfolded set is still the one the
-// caller listed (a fold or a new bucket in between: 'retry'). Unfolded buckets already out of the
-// window are left out.
+// A namespace's totals plus its unfolded buckets (their logs summed, listed like HGETALL lists a
+// bucket hash), provided the unfolded set is still the one the caller listed (a fold or a new
+// bucket in between: 'retry'). Unfolded buckets already out of the window are left out.
 const redis_script& read_script() {
   static const redis_script script(window_script_source(R"lua(
--- KEYS[1] the window's totals, KEYS[2] the namespace's unfolded set, KEYS[2+i] the unfolded
--- bucket starting at ARGV[2+i]. ARGV[1] bucket ms, ARGV[2] length ms of the window read.
+-- KEYS[1] the window's totals, KEYS[2] the namespace's unfolded set, KEYS[2+i] the log of the
+-- unfolded bucket starting at ARGV[2+i]. ARGV[1] bucket ms, ARGV[2] length ms of the window read.
 local current = redis.call('ZRANGE', KEYS[2], 0, -1)
 if #current ~= #ARGV - 2 then return {'retry'} end
 for i = 1, #current do
@@ -107,7 +111,9 @@ end
 local cut = oldest_start(server_now(), tonumber(ARGV[1]), tonumber(ARGV[2]))
 local out = {'ok', redis.call('HGETALL', KEYS[1])}
 for i = 1, #current do
-  if tonumber(current[i]) >= cut then out[#out + 1] = redis.call('HGETALL', KEYS[i + 2]) end
+  if tonumber(current[i]) >= cut then
+    out[#out + 1] = delta_pairs(log_delta(log_read(KEYS[i + 2])))
+  end
 end
 return out
 )lua"));
@@ -119,9 +125,9 @@ return out
 const redis_script& delete_script() {
   static const redis_script script(R"lua(
 -- KEYS: decision and analytics bucket sets, decision and analytics totals, the namespace's
--- unfolded set, the unfolded set, decision and analytics due sets, then the decision buckets and
--- the analytics buckets in ARGV order. ARGV: namespace id, decision bucket count, decision
--- starts, analytics starts.
+-- unfolded set, the unfolded set, decision and analytics due sets, then per decision start its
+-- bucket and its log, then the analytics buckets, in ARGV order. ARGV: namespace id, decision
+-- bucket count, decision starts, analytics starts.
 local ns = ARGV[1]
 local n_d = tonumber(ARGV[2])
 local n_a = #ARGV - 2 - n_d
@@ -132,11 +138,12 @@ for i = 1, n_d + n_a do
 end
 for i = 1, n_d + n_a do
   local start = ARGV[i + 2]
-  redis.call('DEL', KEYS[i + 8])
   if i <= n_d then
+    redis.call('DEL', KEYS[8 + 2 * i - 1], KEYS[8 + 2 * i])
     redis.call('ZREM', KEYS[6], start .. ':' .. ns)
     redis.call('ZREM', KEYS[7], start .. ':' .. ns)
   else
+    redis.call('DEL', KEYS[8 + n_d + i])
     redis.call('ZREM', KEYS[8], start .. ':' .. ns)
   end
 end
@@ -215,17 +222,18 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
         if (score > now - delay.count() + 1000) continue;
         const std::string start_a = std::to_string(wa.bucket_start(member->start_ms));
         args.insert(args.end(), {text, member->start, ns, start_a});
-        for (auto& k : {d.bucket(ns, member->start), d.unfolded(ns), d.totals(ns),
-                        a.bucket(ns, start_a), a.totals(ns), a.namespace_buckets(ns)}) {
+        for (auto& k :
+             {d.bucket(ns, member->start), d.bucket_log(ns, member->start), d.unfolded(ns),
+              d.totals(ns), a.bucket(ns, start_a), a.totals(ns), a.namespace_buckets(ns)}) {
           args.push_back(key_index(k));
         }
       } else if (kind == 1) {
         if (member->start_ms >= wd.oldest_bucket_start(now) + wd.bucket_ms) continue;
         const std::string start_a = std::to_string(wa.bucket_start(member->start_ms));
         args.insert(args.end(), {text, member->start, ns, start_a});
-        for (auto& k :
-             {d.bucket(ns, member->start), d.unfolded(ns), d.totals(ns), d.namespace_buckets(ns),
-              a.bucket(ns, start_a), a.totals(ns), a.namespace_buckets(ns)}) {
+        for (auto& k : {d.bucket(ns, member->start), d.bucket_log(ns, member->start),
+                        d.unfolded(ns), d.totals(ns), d.namespace_buckets(ns),
+                        a.bucket(ns, start_a), a.totals(ns), a.namespace_buckets(ns)}) {
           args.push_back(key_index(k));
         }
       } else {
@@ -328,7 +336,7 @@ redis_result<namespace_window_stats> read_namespace_window(redis_connection& con
       std::vector<std::string> args{std::to_string(window.bucket_ms),
                                     std::to_string(window.length_ms)};
       for (auto& start : members_of(*starts)) {
-        script_keys.push_back(decision.bucket(namespace_id, start));
+        script_keys.push_back(decision.bucket_log(namespace_id, start));
         args.push_back(std::move(start));
       }
       auto reply = eval(connection, read_script(), script_keys, args);
@@ -373,6 +381,7 @@ redis_result<void> delete_namespace_counts(redis_connection& connection, const c
       std::vector<std::string> args{namespace_id, std::to_string(starts_d.size())};
       for (const auto& start : starts_d) {
         keys.push_back(d.bucket(namespace_id, start));
+        keys.push_back(d.bucket_log(namespace_id, start));
         args.push_back(start);
       }
       for (const auto& start : starts_a) {

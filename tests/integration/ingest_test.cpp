@@ -305,6 +305,76 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
   EXPECT_EQ(stats->find("color")->count, 3u);
 }
 
+// Twenty commits into one bucket: its log is compacted when it reaches 16 entries and never
+// holds more, and a read (the log summed) is exact in count, votes, kinds, latency and first/last
+// seen. The batches' id ranges also hold entries of ours outside the batch, which the ownership
+// walk must not mistake for batch entries.
+TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
+  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+  constexpr std::size_t k_entries = 40;
+  add_events(
+      connection_, k_stream,
+      std::vector<entry_fields>(k_entries, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  auto read = connection_.command(
+      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "100", "STREAMS", k_stream, ">"});
+  ASSERT_TRUE(read);
+  std::vector<stream_entry_view> entries;
+  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  ASSERT_EQ(entries.size(), k_entries);
+
+  config cfg = test_config(redis_);
+  cfg.window.length = 1h;
+  cfg.window.bucket = 1h;  // every commit lands in the same, current bucket
+  const std::int64_t t0 = unix_now_ms();
+  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0};
+  // Per group of four entries k..k+3: the batches {k+2, k} then {k+3, k+1} (added out of
+  // order). The first batch's range holds k+1, still ours: XPENDING's page (as long as the batch)
+  // is k, k+1, so k+2 is confirmed on its own.
+  for (std::size_t k = 0; k < k_entries; k += 4) {
+    for (const std::size_t first : {k, k + 1}) {
+      batch_aggregate batch(window_specs(cfg.window));
+      for (const std::size_t e : {first + 2, first}) {
+        batch.add_entry(entries[e].id, entries[e].parsed_id);
+        decoded_event event;
+        event.latency_ms = 10.0 * static_cast<double>(e + 1);
+        event.fields.push_back({"color", e % 2 == 0 ? index_type::keyword : index_type::uuid,
+                                bit(e % 2 == 0 ? condition_kind::match : condition_kind::any)});
+        batch.add_event("ns_alpha0000001", event, t0 + static_cast<std::int64_t>(e), t0, {}, {});
+      }
+      auto committed = commit_batch(connection_, batch.encode(target));
+      ASSERT_TRUE(committed) << committed.error().message;
+      ASSERT_TRUE(committed->applied) << "batch at entry " << first;
+    }
+  }
+  const std::string log =
+      "io:{events}:win:d:l:ns_alpha0000001:" + std::to_string(t0 - t0 % 3'600'000);
+  EXPECT_LE(std::stoi(redis_.cli({"LLEN", log})), 16) << "the log is compacted";
+  EXPECT_GE(std::stoi(redis_.cli({"LLEN", log})), 1);
+
+  auto expect_exact = [&] {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+    ASSERT_TRUE(stats) << stats.error().message;
+    EXPECT_EQ(stats->events, k_entries);
+    const auto* color = stats->find("color");
+    ASSERT_NE(color, nullptr);
+    EXPECT_EQ(color->count, k_entries);
+    EXPECT_EQ(color->votes(index_type::keyword), k_entries / 2);
+    EXPECT_EQ(color->votes(index_type::uuid), k_entries / 2);
+    EXPECT_EQ(color->kind_counts[kind_slot(condition_kind::match)], k_entries / 2);
+    EXPECT_EQ(color->kind_counts[kind_slot(condition_kind::any)], k_entries / 2);
+    EXPECT_EQ(color->latency_count, k_entries);
+    // 10 + 20 + ... + 400 ms, in microseconds.
+    EXPECT_EQ(color->latency_sum_us, 10'000u * k_entries * (k_entries + 1) / 2);
+    EXPECT_EQ(color->first_seen_ms, t0);
+    EXPECT_EQ(color->last_seen_ms, t0 + static_cast<std::int64_t>(k_entries) - 1);
+  };
+  expect_exact();
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 0);
+  // Deleting the namespace's counts removes its logs too.
+  ASSERT_TRUE(delete_namespace_counts(connection_, cfg, "ns_alpha0000001"));
+  EXPECT_TRUE(keys_matching("io:*:win:*ns_alpha0000001*").empty());
+}
+
 TEST_F(IngestTest, DeadLettersEveryKindOfBadEntryWithItsReasonAndCountsTheGoodOnes) {
   const std::string good_filter = R"({"must": [{"key": "color", "match": {"value": "red"}}]})";
   std::string deep = "1";

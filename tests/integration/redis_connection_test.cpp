@@ -12,6 +12,7 @@
 #include "redis/redis_script.hpp"
 #include "support/redis_server.hpp"
 #include "support/silent_listener.hpp"
+#include "support/wait.hpp"
 
 namespace index_optimizer {
 namespace {
@@ -19,6 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 using testing::redis_server;
+using testing::wait_until;
 using clock = std::chrono::steady_clock;
 
 constexpr auto connect_timeout = 2000ms;
@@ -93,6 +95,27 @@ TEST_F(RedisConnectionTest, PipelineKeepsOrderAndErrorReplies) {
   EXPECT_TRUE((*replies)[4].is_error());
   EXPECT_FALSE(connection.is_broken());
   EXPECT_TRUE(connection.pipeline({}).value().empty());
+}
+
+// Appended commands run once flushed, before their replies are read: the server works while the
+// caller does, and the replies come back in command order.
+TEST_F(RedisConnectionTest, AppendedCommandsRunOnFlushAndReplyInOrder) {
+  auto connection = connect_or_throw(endpoint_);
+  auto observer = connect_or_throw(endpoint_);
+  ASSERT_TRUE(connection.append({"SET", "k", "1"}));
+  ASSERT_TRUE(connection.append({"INCR", "k"}));
+  ASSERT_TRUE(connection.append({"NOSUCHCOMMAND"}));
+  ASSERT_TRUE(connection.flush());
+  ASSERT_TRUE(wait_until([&] {
+    return run(observer, {"GET", "k"}) == redis_reply::string("2");
+  })) << "flushed commands run without their replies being read";
+  auto first = connection.read_reply();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->is_status("OK"));
+  EXPECT_EQ(connection.read_reply().value(), redis_reply::integer(2));
+  EXPECT_TRUE(connection.read_reply().value().is_error());
+  EXPECT_FALSE(connection.is_broken());
+  EXPECT_TRUE(run(connection, {"PING"}).is_status("PONG"));
 }
 
 TEST_F(RedisConnectionTest, ServerErrorIsAReplyAndKeepsTheConnection) {

@@ -177,12 +177,14 @@ TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   batch.add_dead_letter({"9-0", decode_reason::invalid_json, "bad", {{"filter", "{"}}});
   const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 1000});
   const std::vector<std::string> head(request.args.begin(), request.args.begin() + 8);
-  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "3-0", "9-0", "3", "5-1", "3-0", "9-0"}));
+  // Ascending: the script confirms them by walking XPENDING's ordered reply.
+  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "3-0", "9-0", "3", "3-0", "5-1", "9-0"}));
   EXPECT_EQ(request.keys[0], "io:{s}");
   EXPECT_EQ(request.keys[1], "io:{s}:dead-letter");
   // Stream, dead letters, unfolded and due sets; per namespace both totals, its unfolded set and
-  // both bucket sets; per decision bucket the bucket and the analytics bucket it folds into.
-  EXPECT_EQ(request.keys.size(), 5u + 5 + 2);
+  // both bucket sets; per decision bucket the bucket, its log and the analytics bucket it folds
+  // into.
+  EXPECT_EQ(request.keys.size(), 5u + 5 + 3);
   for (const auto& key : request.keys)
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
   EXPECT_EQ(request.args[8], "1000");

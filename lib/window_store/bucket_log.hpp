@@ -1,0 +1,54 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "window_store/latency_histogram.hpp"
+
+namespace index_optimizer {
+
+// An unfolded decision bucket keeps its counts as a log: a Redis list of entries, one appended
+// per commit (and, every few commits, the entries so far replaced by their sum). Appending is a
+// memory copy for Redis, where merging counts into hash fields costs interpreted Lua per number;
+// the Lua helpers (window_lua.cpp) sum a log only when it is compacted, folded or read.
+//
+// An entry is MessagePack (Redis' Lua has cmsgpack): an array of the bucket's event count, then
+// per field path the path (str) and its record (array of integers, trailing zeros left out):
+//   [events, path, [slot 1, slot 2, ...], path, [...], ...]
+// docs/redis-keys.md lists the record's slots; k_log_slot_* below name them (0-based here, Lua
+// counts from 1).
+inline constexpr std::size_t k_log_slot_count = 0;
+inline constexpr std::size_t k_log_slot_first_seen = 1;  // kept by minimum
+inline constexpr std::size_t k_log_slot_last_seen = 2;   // kept by maximum
+inline constexpr std::size_t k_log_slot_latency_count = 3;
+inline constexpr std::size_t k_log_slot_latency_sum = 4;
+inline constexpr std::size_t k_log_slot_type_votes = 5;    // index_type 1-8 at 5-12
+inline constexpr std::size_t k_log_slot_kind_counts = 13;  // condition kind slots 0-11 at 13-24
+inline constexpr std::size_t k_log_slot_latency_histogram = 25;  // 31 buckets at 25-55
+inline constexpr std::size_t k_log_record_slots = k_log_slot_latency_histogram + k_latency_buckets;
+
+using log_record = std::array<std::int64_t, k_log_record_slots>;
+
+// Writes one log entry. The caller announces how many paths follow, then adds each once.
+class bucket_log_writer {
+ public:
+  bucket_log_writer(std::uint64_t events, std::size_t paths);
+
+  void add(std::string_view path, std::span<const std::int64_t> record);
+  // The entry; the writer is empty afterwards.
+  std::string take() noexcept { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+// MessagePack encodings (the smallest form of each value), exposed for tests.
+void append_msgpack_array_header(std::string& out, std::size_t size);
+void append_msgpack_integer(std::string& out, std::int64_t value);
+void append_msgpack_string(std::string& out, std::string_view text);
+
+}  // namespace index_optimizer
