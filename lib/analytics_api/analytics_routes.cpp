@@ -2,11 +2,13 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "analytics_api/index_analytics.hpp"
-#include "expiring_cache/expiring_cache.hpp"
+#include "expiring_cache/refreshed_value.hpp"
 #include "logging/logger.hpp"
 #include "utf8_text/utf8_text.hpp"
 #include "window_store/window_store.hpp"
@@ -58,25 +60,51 @@ using shared_read = std::shared_ptr<window_read>;
 // Rendered answers kept per read: a handful of query variants per namespace is the normal case.
 constexpr std::size_t k_usage_bodies_per_read = 16;
 
+// Slots kept before those whose counts are too old to be used even while refreshing are dropped.
+constexpr std::size_t k_prune_slots_above = 1024;
+
 struct analytics_routes {
   analytics_api_dependencies deps;
-  // (namespace id, window) -> its counts as last read; shared, so a hit copies nothing.
-  expiring_cache<shared_read> windows;
+  // (namespace id, window) -> its counts as last read, refreshed by one request at a time.
+  std::mutex slots_mutex;
+  std::unordered_map<std::string, std::shared_ptr<refreshed_value<window_read>>> slots;
 };
+
+std::shared_ptr<refreshed_value<window_read>> window_slot(
+    analytics_routes& routes, const std::string& key, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(routes.slots_mutex);
+  if (routes.slots.size() >= k_prune_slots_above) {
+    const auto unusable = 2 * routes.deps.window_stats_ttl;
+    std::erase_if(routes.slots,
+                  [&](const auto& entry) { return now - entry.second->read_at() >= unusable; });
+  }
+  auto& slot = routes.slots[key];
+  if (!slot) slot = std::make_shared<refreshed_value<window_read>>();
+  return slot;
+}
 
 std::variant<shared_read, http::api_response> read_window(analytics_routes& routes,
                                                           const std::string& namespace_id,
                                                           window_kind window) {
   const std::string key = namespace_id + (window == window_kind::decision ? "/d" : "/a");
-  if (auto remembered = routes.windows.find(key)) return std::move(*remembered);
+  const auto started = std::chrono::steady_clock::now();
+  const auto slot = window_slot(routes, key, started);
+  auto claim = slot->acquire(started, routes.deps.window_stats_ttl);
+  if (!claim.refresh) return std::move(claim.value);
   const auto& deps = routes.deps;
   auto lease = deps.redis->acquire(deps.cfg->redis.connect_timeout);
-  if (!lease) return unavailable("redis", lease.error().message);
+  if (!lease) {
+    slot->failed();
+    return unavailable("redis", lease.error().message);
+  }
   auto stats = read_namespace_window(**lease, *deps.cfg, namespace_id, window);
-  if (!stats) return unavailable("redis", stats.error().message);
-  auto shared = std::make_shared<window_read>(std::move(*stats));
-  routes.windows.store(key, shared);
-  return shared;
+  if (!stats) {
+    slot->failed();
+    return unavailable("redis", stats.error().message);
+  }
+  auto fresh = std::make_shared<window_read>(std::move(*stats));
+  slot->refreshed(fresh, started);
+  return fresh;
 }
 
 std::shared_ptr<const std::string> usage_body(window_read& read, const namespace_model& ns,
@@ -133,9 +161,8 @@ http::api_response suggestions(analytics_routes& routes, http::api_request& requ
 }  // namespace
 
 void add_analytics_routes(http::router& router, analytics_api_dependencies dependencies) {
-  const auto ttl = dependencies.window_stats_ttl;
-  auto routes = std::shared_ptr<analytics_routes>(
-      new analytics_routes{std::move(dependencies), expiring_cache<shared_read>(ttl)});
+  auto routes = std::make_shared<analytics_routes>();
+  routes->deps = std::move(dependencies);
   router.add({verb::get, "/v1/analytics/indexes/usage", permission::read,
               [routes](http::api_request& r) { return usage(*routes, r); }});
   router.add({verb::get, "/v1/analytics/indexes/suggestions", permission::read,

@@ -22,9 +22,10 @@ struct analytics_api_dependencies {
   // every request. Reading a window costs O(fields) in Redis and in the daemon (a namespace
   // with 200 filtered fields is ~9 000 hash entries, ~10 ms of daemon CPU), and Redis runs it
   // between ingestion's commits, so a dashboard polled by many viewers would otherwise load both
-  // with the same read over and over. Counts are at most this much older than the request, on
-  // top of ingestion's own delay (ingest.commit_interval); the namespace itself (is_indexed,
-  // is_protected) is read fresh every time.
+  // with the same read over and over. Once the counts are older, one request reads them again
+  // while the others go on with the previous read (refreshed_value.hpp), so counts are at most
+  // twice this old, on top of ingestion's own delay (ingest.commit_interval). The namespace
+  // itself (is_indexed, is_protected) is read fresh every time.
   std::chrono::milliseconds window_stats_ttl{1000};
 };
 
