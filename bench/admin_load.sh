@@ -5,7 +5,8 @@
 #   - p99 under 20 ms for GET, PATCH and usage at 1 000 req/s.
 #
 #   bench/admin_load.sh [--duration S] [--connections N] [--paced-connections N] [--rate R]
-#                       [--threads N] [--build-dir DIR] [--set VAR=VALUE]... [--keep] [--serve]
+#                       [--threads N] [--build-dir DIR] [--set VAR=VALUE]... [--nice N]
+#                       [--keep] [--serve]
 #
 # It starts everything it needs on free loopback ports in a temporary directory and stops it all
 # on exit: a private redis-server, the fake Qdrant (build/tests/fake-qdrant) with the namespace's
@@ -27,6 +28,9 @@
 # during the run and the daemon's CPU use. Exits 1 when a target is missed or a run had errors.
 # --set passes a configuration override to the daemon as an environment variable, e.g.
 # --set INDEX_OPTIMIZER_HTTP_WORKER_THREADS=16 (docs/configuration.md lists them).
+# --nice N runs the whole benchmark (and everything it starts) at that nice value, and sets its
+# session's scheduling autogroup to it while it runs; a negative one (root) shields the
+# measurement from other work on a shared machine.
 # --serve sets everything up, prints the URL, key and namespace id, and waits (for profiling by
 # hand: perf, /metrics, your own wrk runs) until interrupted; --keep keeps the temporary
 # directory (logs, configuration, wrk outputs).
@@ -43,6 +47,7 @@ BUILD_DIR="$ROOT/build"
 KEEP=0
 SERVE=0
 DAEMON_ENV=()
+NICE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift ;;
@@ -53,6 +58,7 @@ while [ $# -gt 0 ]; do
     --build-dir) BUILD_DIR="$2"; shift ;;
     --keep) KEEP=1 ;;
     --set) DAEMON_ENV+=("$2"); shift ;;
+    --nice) NICE="$2"; shift ;;
     --serve) SERVE=1 ;;
     *) echo "bench/admin_load.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -85,6 +91,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  [ -z "$AUTOGROUP_NICE" ] || echo "$AUTOGROUP_NICE" >/proc/self/autogroup
   if [ "$KEEP" -eq 1 ]; then
     echo "kept $WORK" >&2
   else
@@ -93,6 +100,18 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Children inherit the nice value: Redis, the fake Qdrant, the daemon, the producer and wrk. With
+# the kernel's autogroup scheduling (sched_autogroup_enabled) a nice value only ranks processes
+# within their session's group, so the group's own nice is raised too, and restored on exit.
+AUTOGROUP_NICE=""
+if [ -n "$NICE" ]; then
+  renice -n "$NICE" -p $$ >/dev/null
+  if [ -w /proc/self/autogroup ]; then
+    AUTOGROUP_NICE="$(sed -n 's/.* nice //p' /proc/self/autogroup)"
+    echo "$NICE" >/proc/self/autogroup
+  fi
+fi
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -362,6 +381,7 @@ echo "index-optimizer admin API under load ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load average $LOAD_BEFORE before, $LOAD_AFTER after"
 echo "wrk -t$THREADS -d${DURATION}s; max: -c$CONNECTIONS closed loop; paced: -c$PACED_CONNECTIONS at $RATE req/s"
 [ "${#DAEMON_ENV[@]}" -eq 0 ] || echo "daemon configuration overrides: ${DAEMON_ENV[*]}"
+[ -z "$NICE" ] || echo "every process of the benchmark at nice $NICE"
 echo "producer: $(tail -1 "$WORK/producer.log")"
 echo
 printf '%-8s %-6s %5s %9s %8s %8s %8s %8s %7s %10s %10s %6s %13s\n' endpoint mode conns 'req/s' \
