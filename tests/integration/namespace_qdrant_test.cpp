@@ -138,6 +138,50 @@ TEST_F(NamespaceQdrantTest, CreateBuildsTheIndexesAndReportsTheDocumentCount) {
   EXPECT_EQ(stored("shop").at("document_count"), 1200);
 }
 
+// document_count comes from one collection read per document_count_ttl: responses in between
+// reuse it (no Qdrant call); a failed read is not reused, so a recovered Qdrant is asked again at
+// once. A TTL of an hour keeps the test independent of how fast the machine is.
+TEST(NamespaceDocumentCount, IsReadFromQdrantOncePerTtlAndFailuresAreNotReused) {
+  fake_qdrant fake(fake_options());
+  fake.set_points_count(k_collection, 1200);
+  const auto client = client_for(fake);
+  namespace_api_fixture api(client.get(), {}, std::chrono::hours(1));
+  const std::string collection_path = std::string("/collections/") + k_collection;
+  ASSERT_EQ(api.create("shop", {{"infrastructure", {{"qdrant_collection", k_collection}}}}).status,
+            200u);
+
+  fake.fail_collection(k_collection, 503);
+  auto r = api.call("GET", "/v1/namespaces/shop");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(body_of(r).at("document_count").is_null());
+  fake.clear_collection_failure(k_collection);
+  fake.clear_requests();
+  for (int i = 0; i < 5; ++i) {
+    r = api.call(i % 2 ? "GET" : "PATCH", "/v1/namespaces/shop", i % 2 ? "" : "{}");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(body_of(r).at("document_count"), 1200);
+    fake.set_points_count(k_collection, 5000);  // not seen before the TTL runs out
+  }
+  EXPECT_EQ(fake.count_requests("GET", collection_path), 1u);
+}
+
+TEST(NamespaceDocumentCount, AZeroTtlReadsQdrantForEveryResponse) {
+  fake_qdrant fake(fake_options());
+  fake.set_points_count(k_collection, 1200);
+  const auto client = client_for(fake);
+  namespace_api_fixture api(client.get(), {}, std::chrono::milliseconds(0));
+  ASSERT_EQ(api.create("shop", {{"infrastructure", {{"qdrant_collection", k_collection}}}}).status,
+            200u);
+  fake.clear_requests();
+  for (const std::uint64_t count : {10u, 20u, 30u}) {
+    fake.set_points_count(k_collection, count);
+    const auto r = api.call("GET", "/v1/namespaces/shop");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(body_of(r).at("document_count"), count);
+  }
+  EXPECT_EQ(fake.count_requests("GET", std::string("/collections/") + k_collection), 3u);
+}
+
 TEST_F(NamespaceQdrantTest, CreateLeavesIndexesQdrantAlreadyHasAlone) {
   fake_.state().create_index(k_collection, "internal_id",
                              boost::json::parse(R"({"type": "keyword", "is_tenant": true})"));
