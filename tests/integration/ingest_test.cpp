@@ -225,7 +225,9 @@ TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
 // once, by the consumer that reclaimed them.
 TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclaimedThem) {
   auto stalled_cfg = test_config(redis_, "stalled");
-  stalled_cfg.ingest.commit_interval = 3s;  // longer than reclaim_idle: what a stall looks like
+  // Far longer than reclaim_idle: what a stall looks like. The test must see the whole batch
+  // pending before the stalled commit, which a slow (sanitizer, loaded) host needs seconds for.
+  stalled_cfg.ingest.commit_interval = 10s;
   prometheus::Registry stalled_registry;
   ingest_service stalled(stalled_cfg, stalled_registry);
   stalled.start();
