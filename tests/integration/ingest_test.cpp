@@ -206,7 +206,9 @@ TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
 // once, by the consumer that reclaimed them.
 TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclaimedThem) {
   auto stalled_cfg = test_config(redis_, "stalled");
-  stalled_cfg.ingest.commit_interval = 3s;  // longer than reclaim_idle: what a stall looks like
+  // Far longer than reclaim_idle: what a stall looks like. The test must see the whole batch
+  // pending before the stalled commit, which a slow (sanitizer, loaded) host needs seconds for.
+  stalled_cfg.ingest.commit_interval = 10s;
   prometheus::Registry stalled_registry;
   ingest_service stalled(stalled_cfg, stalled_registry);
   stalled.start();
@@ -642,10 +644,13 @@ TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
   for (int restart = 0; restart < 2; ++restart) {
     const double counted_before =
         metric_sum(registry, "index_optimizer_ingest_events_counted_total");
-    ASSERT_TRUE(wait_until([&] {
-      return metric_sum(registry, "index_optimizer_ingest_events_counted_total") >
-             counted_before + 1000;
-    }));
+    // Generous: under TSan on a heavily loaded host, counting 1000 events took over 20 s.
+    ASSERT_TRUE(wait_until(
+        [&] {
+          return metric_sum(registry, "index_optimizer_ingest_events_counted_total") >
+                 counted_before + 1000;
+        },
+        60s));
     redis_.stop();  // SIGKILL: the AOF (appendfsync always) holds every acknowledged write
     redis_.start();
     connection_ = connect_or_throw(redis_.endpoint());

@@ -405,12 +405,22 @@ TEST_F(NamespaceSlowQdrantTest, ATimedOutButAppliedCallIsRecorded) {
   EXPECT_TRUE(matches_qdrant("shop"));
 }
 
+// Qdrant answers each call after k_held, so a test can act while a PATCH is inside Qdrant; the
+// client waits longer than that. The hold must outlast what the test does meanwhile (a registry
+// write), which on a loaded host under the sanitizers can take well over 300 ms.
+constexpr auto k_held = 2s;
+
+class NamespaceHeldQdrantTest : public NamespaceQdrantTest {
+ protected:
+  NamespaceHeldQdrantTest() : NamespaceQdrantTest(10s) {}
+};
+
 // A change Qdrant applied but that cannot be stored (the name was taken meanwhile) is undone.
-TEST_F(NamespaceSlowQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
+TEST_F(NamespaceHeldQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
   ASSERT_EQ(create("shop").status, 200u);
   ASSERT_EQ(create("other").status, 200u);
   fake_.clear_requests();
-  fake_.set_response_delay(300ms);
+  fake_.set_response_delay(k_held);
   auto renaming = std::async(std::launch::async, [&] {
     return api_.call("PATCH", "/v1/namespaces/shop",
                      R"({"namespace_name": "wanted", "payload_indexes": [{"field_name": "a",
@@ -430,12 +440,12 @@ TEST_F(NamespaceSlowQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
 
 // A writer that does not take the lock (registry.update) bumps the version while a PATCH with
 // If-Match is inside Qdrant: the PATCH answers 412 and its Qdrant change is undone.
-TEST_F(NamespaceSlowQdrantTest, ALostRaceUnderIfMatchIsUndone) {
+TEST_F(NamespaceHeldQdrantTest, ALostRaceUnderIfMatchIsUndone) {
   const auto created = create("shop");
   ASSERT_EQ(created.status, 200u);
   const std::string id(body_of(created).at("namespace_id").as_string());
   fake_.clear_requests();
-  fake_.set_response_delay(300ms);
+  fake_.set_response_delay(k_held);
   auto patching = std::async(std::launch::async, [&] {
     return patch_indexes("shop", {keyword("a")}, {{"If-Match", "\"1\""}});
   });
