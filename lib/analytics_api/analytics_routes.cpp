@@ -111,15 +111,15 @@ std::shared_ptr<const std::string> usage_body(window_read& read, const namespace
                                               const usage_query& query) {
   const std::string key =
       std::to_string(ns.version) + "/" + query.period + "/" + std::to_string(query.min_count);
-  {
-    std::lock_guard lock(read.mutex);
-    if (const auto it = read.usage_bodies.find(key); it != read.usage_bodies.end()) {
-      return it->second;
-    }
+  // Rendered under the lock: right after a refresh every request in flight for the namespace
+  // would otherwise render the same answer at once (milliseconds of CPU each, a latency spike
+  // every second); this way one renders and the others wait for it.
+  std::lock_guard lock(read.mutex);
+  if (const auto it = read.usage_bodies.find(key); it != read.usage_bodies.end()) {
+    return it->second;
   }
   auto body = std::make_shared<const std::string>(
       boost::json::serialize(field_usage_response(ns, read.stats, query)));
-  std::lock_guard lock(read.mutex);
   if (read.usage_bodies.size() < k_usage_bodies_per_read) read.usage_bodies.emplace(key, body);
   return body;
 }
