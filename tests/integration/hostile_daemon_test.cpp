@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -286,6 +287,33 @@ TEST(HostileDaemon, OutOfDescriptorsPausesAcceptingAndRecovers) {
   // One warning for the episode, not one per failed accept() call.
   EXPECT_LE(count_lines(output, "http accept failed"), 2u) << output.substr(0, 4000);
   EXPECT_NE(output.find("http accepting connections again"), std::string::npos);
+}
+
+// A soft RLIMIT_NOFILE below http.max_connections means running out of descriptors before the
+// limit holds: the daemon says so at startup, with the number to raise it to.
+TEST(HostileDaemon, StartupWarnsWhenTheDescriptorLimitCannotHoldMaxConnections) {
+  redis_server redis;
+  // The daemon inherits this process's limit: lowered while it starts, restored after.
+  struct lowered_limit {
+    rlimit original{};
+    lowered_limit() {
+      ::getrlimit(RLIMIT_NOFILE, &original);
+      rlimit low = original;
+      low.rlim_cur = std::min<rlim_t>(original.rlim_cur, 512);
+      ::setrlimit(RLIMIT_NOFILE, &low);
+    }
+    ~lowered_limit() { ::setrlimit(RLIMIT_NOFILE, &original); }
+  };
+  std::unique_ptr<daemon_process> d;
+  {
+    lowered_limit low;
+    d = std::make_unique<daemon_process>(config_with("  max_connections: 1024\n"), redis.url());
+  }
+  EXPECT_TRUE(
+      wait_until([&] { return d->output().find("RLIMIT_NOFILE 512") != std::string::npos; }, 20s))
+      << d->output();
+  EXPECT_NE(d->output().find("at least 1088"), std::string::npos) << d->output();
+  EXPECT_EQ(d->get("/healthz").status, 200u);
 }
 
 }  // namespace
