@@ -1,5 +1,7 @@
 #include "app/application.hpp"
 
+#include <sys/resource.h>
+
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -9,11 +11,13 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <csignal>
+#include <cstdint>
 #include <future>
 
 #include "analytics_api/analytics_routes.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "health/health_registry.hpp"
+#include "http/descriptor_budget.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -188,6 +192,12 @@ int application::run() {
 
   for (const auto& warning : config_warnings(s.cfg))
     log_warn(warning);
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    if (const auto warning = http::descriptor_limit_warning(
+            static_cast<std::uint64_t>(s.cfg.http.max_connections), files.rlim_cur)) {
+      log_warn(*warning);
+    }
+  }
 
   prometheus::BuildGauge()
       .Name("index_optimizer_build_info")

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <utility>
 
 #include "expiring_cache/expiring_cache.hpp"
@@ -26,6 +27,8 @@ using http::error_response;
 using http::json_response;
 
 constexpr const char* k_identifier = "namespace_identifier";
+// The longest a namespace answer waits for Qdrant's points_count (one attempt).
+constexpr std::chrono::seconds k_document_count_wait{2};
 
 api_response validation_failed(const std::vector<validation_error>& errors) {
   return json_response(422, validation_error_envelope(errors));
@@ -326,12 +329,14 @@ class namespace_api {
   };
 
   // document_count from Qdrant's points_count (at most document_count_ttl old); null when
-  // Qdrant is not configured or failed.
+  // Qdrant is not configured or failed. A detail of the answer, so Qdrant gets one short attempt:
+  // retrying a hanging Qdrant would hold a worker thread and run the request past
+  // http.request_timeout.
   counted_documents document_count(const namespace_model& ns) {
     if (d_.qdrant == nullptr) return {};
     const auto collection = qdrant_collection_name(ns);
     if (auto remembered = document_counts_.find(collection)) return {*remembered, true};
-    auto info = d_.qdrant->collection_info(collection);
+    auto info = d_.qdrant->collection_info_once(collection, k_document_count_wait);
     if (!info) {
       const auto& error = info.error();
       log_warn("qdrant did not answer for the collection: document_count is null",

@@ -12,8 +12,8 @@
 
 #include "fakes/fake_qdrant.hpp"
 #include "namespace_api_fixture.hpp"
-#include "namespace_model/payload_index_config.hpp"
 #include "qdrant_client/qdrant_client.hpp"
+#include "support/qdrant_agreement.hpp"
 #include "support/wait.hpp"
 
 namespace index_optimizer {
@@ -24,6 +24,7 @@ using testing::fake_qdrant;
 using testing::http_result;
 using testing::index_names;
 using testing::namespace_api_fixture;
+using testing::namespace_matches_qdrant;
 using testing::parse_json;
 using testing::user_indexes;
 using testing::wait_until;
@@ -51,34 +52,6 @@ std::unique_ptr<qdrant_gateway> client_for(const fake_qdrant& fake,
   cfg.index_timeout = timeout;
   cfg.max_retries = 0;
   return make_qdrant_gateway(cfg, nullptr);
-}
-
-// The stored namespace claims exactly the indexes the collection has, each as Qdrant shows it.
-::testing::AssertionResult same_as_qdrant(const boost::json::value& ns,
-                                          const boost::json::object& payload_schema) {
-  std::set<std::string> stored;
-  for (const auto& entry : ns.at("payload_indexes").as_array()) {
-    std::vector<validation_error> errors;
-    auto config = parse_payload_index_config(entry, {}, errors, json_source::stored);
-    if (!config) return ::testing::AssertionFailure() << "unparsable index " << entry;
-    stored.insert(config->field_name);
-    const auto* in_qdrant = payload_schema.if_contains(config->field_name);
-    if (in_qdrant == nullptr) {
-      return ::testing::AssertionFailure()
-             << "namespace claims '" << config->field_name << "', Qdrant has no such index";
-    }
-    if (!qdrant_schema_matches(*config, *in_qdrant)) {
-      return ::testing::AssertionFailure() << "'" << config->field_name << "': namespace " << entry
-                                           << " vs Qdrant " << *in_qdrant;
-    }
-  }
-  for (const auto& [field, _] : payload_schema) {
-    if (!stored.contains(std::string(field))) {
-      return ::testing::AssertionFailure()
-             << "Qdrant has '" << std::string(field) << "', the namespace does not";
-    }
-  }
-  return ::testing::AssertionSuccess();
 }
 
 fake_qdrant::options fake_options() {
@@ -113,7 +86,7 @@ class NamespaceQdrantTest : public ::testing::Test {
   }
 
   ::testing::AssertionResult matches_qdrant(std::string_view name) {
-    return same_as_qdrant(stored(name), fake_.payload_schema(k_collection));
+    return namespace_matches_qdrant(stored(name), fake_.payload_schema(k_collection));
   }
 
   fake_qdrant fake_;
@@ -380,7 +353,7 @@ TEST_F(NamespaceQdrantTest, FiftyParallelPatchesLoseNoIndexInTheRegistryOrQdrant
     EXPECT_EQ(c.get(), 200u);
   const auto ns = stored("contended");
   EXPECT_EQ(user_indexes(ns).size(), static_cast<std::size_t>(k_clients));
-  EXPECT_TRUE(same_as_qdrant(ns, fake_.payload_schema(k_collection)));
+  EXPECT_TRUE(namespace_matches_qdrant(ns, fake_.payload_schema(k_collection)));
 }
 
 // A slow Qdrant: the call times out but was applied. The writer reads the collection back,
