@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "support/daemon_process.hpp"
-#include "support/exposition_text.hpp"
 #include "support/raw_socket.hpp"
 #include "support/redis_server.hpp"
+#include "support/registry_metrics.hpp"
 #include "support/wait.hpp"
 
 namespace index_optimizer::testing {
@@ -47,13 +47,13 @@ rlim_t raise_descriptor_limit(rlim_t wanted) {
 }
 
 double open_connections(http_connection& probe) {
-  return exposition_sum(probe.request("GET", "/metrics").body,
-                        "index_optimizer_http_open_connections");
+  return exposition_metric_sum(probe.request("GET", "/metrics").body,
+                               "index_optimizer_http_open_connections");
 }
 
 double rejected_connections(http_connection& probe) {
-  return exposition_sum(probe.request("GET", "/metrics").body,
-                        "index_optimizer_http_rejected_connections_total");
+  return exposition_metric_sum(probe.request("GET", "/metrics").body,
+                               "index_optimizer_http_rejected_connections_total");
 }
 
 // The 503 a connection over http.max_connections gets before the server closes it.

@@ -15,9 +15,9 @@
 
 #include "fakes/fake_qdrant.hpp"
 #include "support/daemon_process.hpp"
-#include "support/exposition_text.hpp"
 #include "support/qdrant_agreement.hpp"
 #include "support/redis_server.hpp"
+#include "support/registry_metrics.hpp"
 #include "support/wait.hpp"
 
 namespace index_optimizer::testing {
@@ -105,7 +105,7 @@ class QdrantFaultsTest : public ::testing::Test {
   }
 
   double metric(const std::string& name, const std::map<std::string, std::string>& labels) {
-    return exposition_sum(daemon_.get("/metrics").body, name, labels);
+    return exposition_metric_sum(daemon_.get("/metrics").body, name, labels);
   }
   double qdrant_calls(const std::string& operation, const std::string& outcome) {
     return metric("index_optimizer_qdrant_requests_total",
