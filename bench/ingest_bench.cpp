@@ -18,6 +18,15 @@
 // CPU per event is reported for the client process and for redis-server, so the figures mean
 // something on a busy machine too. Not a timed test: run by hand (`ninja -C build ingest_bench &&
 // build/bench/ingest_bench`).
+//
+//   ingest_bench --produce --redis-url URL --namespace NS [--namespace NS]... [--stream S]
+//                [--group G] [--max-lag N] [--seconds S]
+//
+// Producer mode (bench/admin_load.sh): XADDs the same realistic events for the given namespaces
+// (ids or names) to the stream (default io:{events}) as fast as Redis takes them, while the
+// group's (default index-optimizer) lag is below --max-lag (default 50000), so a running daemon
+// always has a backlog to count: ingestion at its full rate, without an unbounded stream. Runs
+// until SIGTERM/SIGINT or --seconds, then prints what it produced.
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -28,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -179,8 +189,12 @@ std::string condition(std::mt19937_64& random, std::size_t field, int dialect) {
   }
 }
 
-std::vector<std::string> event(std::mt19937_64& random) {
-  const std::size_t ns = random() % k_namespaces;
+// `namespace_name(i)` names namespace i of `namespaces` (the fill's ids and names, or the
+// producer's --namespace list).
+template <class Namer>
+std::vector<std::string> event(std::mt19937_64& random, std::size_t namespaces,
+                               const Namer& namespace_name) {
+  const std::size_t ns = random() % namespaces;
   const int form = static_cast<int>(random() % 10);  // 45% Qdrant, 45% Mixpeek, 10% fields
   const std::size_t count = 1 + random() % 5;
   std::vector<std::size_t> fields;
@@ -191,9 +205,7 @@ std::vector<std::string> event(std::mt19937_64& random) {
     if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
   }
   std::string body;
-  std::vector<std::string> entry{"namespace", ns % 2 == 0
-                                                  ? "ns_bench" + std::to_string(ns) + "0000000"
-                                                  : "shop-" + std::to_string(ns)};
+  std::vector<std::string> entry{"namespace", namespace_name(ns)};
   if (form == 9) {
     for (const auto f : fields)
       body += (body.empty() ? "\"" : ", \"") + ("metadata.attr_" + std::to_string(f)) + "\"";
@@ -212,6 +224,11 @@ std::vector<std::string> event(std::mt19937_64& random) {
   return entry;
 }
 
+// The fill's namespaces: even ones by id, odd ones by name (both resolve).
+std::string bench_namespace(std::size_t ns) {
+  return ns % 2 == 0 ? "ns_bench" + std::to_string(ns) + "0000000" : "shop-" + std::to_string(ns);
+}
+
 void fill(redis_connection& connection, std::size_t events) {
   std::mt19937_64 random(2024);
   constexpr std::size_t k_chunk = 2000;
@@ -219,7 +236,7 @@ void fill(redis_connection& connection, std::size_t events) {
     std::vector<redis_command> commands;
     for (std::size_t i = at; i < std::min(events, at + k_chunk); ++i) {
       redis_command command{"XADD", k_stream, "*"};
-      for (auto& part : event(random))
+      for (auto& part : event(random, k_namespaces, bench_namespace))
         command.push_back(std::move(part));
       commands.push_back(std::move(command));
     }
@@ -294,9 +311,10 @@ struct group_state {
   long long lag = -1;
 };
 
-group_state read_group(redis_connection& connection, const std::string& group) {
+group_state read_group(redis_connection& connection, const std::string& group,
+                       const std::string& stream = k_stream) {
   group_state state;
-  const auto reply = run(connection, {"XINFO", "GROUPS", k_stream});
+  const auto reply = run(connection, {"XINFO", "GROUPS", stream});
   for (const auto& g : reply.as_array()) {
     const auto& kv = g.as_array();
     bool ours = false;
@@ -342,6 +360,82 @@ double bare_consumer(const redis_endpoint& endpoint, std::size_t events, int bat
   return std::chrono::duration<double>(bench_clock::now() - started).count();
 }
 
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int) {
+  stop_requested = true;
+}
+
+struct produce_options {
+  std::string stream = "io:{events}";
+  std::string group = "index-optimizer";
+  std::vector<std::string> namespaces;
+  long long max_lag = 50'000;        // entries the consumer group has not read yet
+  long long max_length = 1'000'000;  // XADD MAXLEN ~, as docs/events.md advises producers
+  double seconds = 0;                // 0: until SIGTERM/SIGINT
+};
+
+// --produce: keeps `stream` fed with the fill's realistic events for the given namespaces, as
+// fast as Redis takes them, but only while the group's lag is below max_lag: the consumer always
+// has a backlog to work through (ingestion at its full rate) and the stream does not grow without
+// bound. Before the group exists the whole stream counts as lag. Prints what it produced.
+int produce(const redis_endpoint& endpoint, const produce_options& options) {
+  if (options.namespaces.empty()) die("--produce needs at least one --namespace");
+  ::signal(SIGTERM, request_stop);
+  ::signal(SIGINT, request_stop);
+  auto connection = connect(endpoint);
+  std::mt19937_64 random(2024);
+  const auto name = [&](std::size_t i) { return options.namespaces[i]; };
+  const std::string max_length = std::to_string(options.max_length);
+  constexpr std::size_t k_chunk = 500;
+  std::size_t produced = 0;
+  double throttled = 0;
+  bool warned_unknown_lag = false;
+  const auto started = bench_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(bench_clock::now() - started).count();
+  };
+  while (!stop_requested && (options.seconds <= 0 || elapsed() < options.seconds)) {
+    long long lag = 0;
+    auto exists = connection.command({"EXISTS", options.stream});
+    if (!exists) die(exists.error().message);
+    if (exists->to_integer().value_or(0) == 1) {
+      const auto state = read_group(connection, options.group, options.stream);
+      if (state.pending < 0) {  // no group yet: everything in the stream is unread
+        lag = run(connection, {"XLEN", options.stream}).to_integer().value_or(0);
+      } else if (state.lag >= 0) {
+        lag = state.lag;
+      } else if (!warned_unknown_lag) {
+        warned_unknown_lag = true;
+        std::cerr << "ingest_bench: redis does not report the group's lag; producing "
+                     "unthrottled (the stream stays bounded by MAXLEN)\n";
+      }
+    }
+    if (lag >= options.max_lag) {
+      const auto pause = bench_clock::now();
+      std::this_thread::sleep_for(2ms);
+      throttled += std::chrono::duration<double>(bench_clock::now() - pause).count();
+      continue;
+    }
+    std::vector<redis_command> commands;
+    commands.reserve(k_chunk);
+    for (std::size_t i = 0; i < k_chunk; ++i) {
+      redis_command command{"XADD", options.stream, "MAXLEN", "~", max_length, "*"};
+      for (auto& part : event(random, options.namespaces.size(), name))
+        command.push_back(std::move(part));
+      commands.push_back(std::move(command));
+    }
+    auto replies = connection.pipeline(commands);
+    if (!replies) die(replies.error().message);
+    produced += commands.size();
+  }
+  const double seconds = elapsed();
+  std::cout << "produced " << produced << " events in " << seconds << " s ("
+            << static_cast<long>(static_cast<double>(produced) / seconds) << " events/s), waited "
+            << throttled << " s for the consumers (lag >= " << options.max_lag << ")\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -351,6 +445,8 @@ int main(int argc, char** argv) {
   bool verbose = false;
   bool skip_bare = false;
   bool commandstats = false;
+  bool producing = false;
+  produce_options producer;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--verbose") {
@@ -359,6 +455,18 @@ int main(int argc, char** argv) {
       skip_bare = true;
     } else if (flag == "--commandstats") {
       commandstats = true;
+    } else if (flag == "--produce") {
+      producing = true;
+    } else if (i + 1 < argc && flag == "--stream") {
+      producer.stream = argv[++i];
+    } else if (i + 1 < argc && flag == "--group") {
+      producer.group = argv[++i];
+    } else if (i + 1 < argc && flag == "--namespace") {
+      producer.namespaces.emplace_back(argv[++i]);
+    } else if (i + 1 < argc && flag == "--max-lag") {
+      producer.max_lag = std::stoll(argv[++i]);
+    } else if (i + 1 < argc && flag == "--seconds") {
+      producer.seconds = std::stod(argv[++i]);
     } else if (i + 1 < argc && flag == "--events") {
       events = std::stoul(argv[++i]);
     } else if (i + 1 < argc && flag == "--redis-url") {
@@ -368,8 +476,15 @@ int main(int argc, char** argv) {
     } else {
       die("unknown flag " + flag +
           " (use --events N, --redis-url URL, --commit-max-events N, --skip-bare, --commandstats, "
-          "--verbose)");
+          "--verbose; or --produce --redis-url URL --namespace NS... [--stream S] [--group G] "
+          "[--max-lag N] [--seconds S])");
     }
+  }
+  if (producing) {
+    if (url.empty()) die("--produce needs --redis-url");
+    auto target = parse_redis_url(url);
+    if (!target) die(target.error);
+    return produce(*target.value, producer);
   }
   configure_logging(verbose ? log_level::debug : log_level::warn, log_format::logfmt);
   std::optional<private_redis> own_redis;

@@ -11,6 +11,8 @@ BUILD_PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
 # promtool, systemd-analyze and strace for the packaging tests (tests/packaging/).
 TEST_PACKAGES=(prometheus systemd strace)
+# scripts/fuzz: clang with libFuzzer's runtime, and llvm-symbolizer for readable crash stacks.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -33,7 +35,8 @@ ensure_packages() {
   fi
 }
 
-# configure_and_build BUILD_DIR [cmake args...]: incremental after the first run.
+# configure_and_build BUILD_DIR [cmake args...]: incremental after the first run. BUILD_TARGET
+# limits the build to one target (default: all).
 configure_and_build() {
   local dir="$1"; shift
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
@@ -47,5 +50,5 @@ configure_and_build() {
   fi
   log "building $dir"
   # Two jobs: the machines have two cores and Boost-heavy units need ~1 GiB each.
-  cmake --build "$dir" --parallel "${BUILD_JOBS:-2}"
+  cmake --build "$dir" --parallel "${BUILD_JOBS:-2}" ${BUILD_TARGET:+--target "$BUILD_TARGET"}
 }

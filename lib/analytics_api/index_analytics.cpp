@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <charconv>
+#include <limits>
 
 #include "namespace_model/protected_indexes.hpp"
 #include "rfc3339_time/rfc3339_time.hpp"
@@ -94,9 +95,12 @@ validation_result<usage_query> parse_usage_query(const std::map<std::string, std
                       {"query", "period"},
                       "String should match pattern '^(\\d+h|\\d+d)$'"});
   } else {
-    const std::int64_t length_ms =
-        static_cast<std::int64_t>(*number) * (unit == 'h' ? 3'600'000 : 86'400'000);
-    const auto window = window_with_length(windows, length_ms);
+    // A period too long for int64 milliseconds names no window (and must not wrap around to one).
+    const std::uint64_t unit_ms = unit == 'h' ? 3'600'000 : 86'400'000;
+    const auto window =
+        *number <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / unit_ms
+            ? window_with_length(windows, static_cast<std::int64_t>(*number * unit_ms))
+            : std::nullopt;
     if (!window) {
       errors.push_back({"value_error",
                         {"query", "period"},

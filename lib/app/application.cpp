@@ -1,5 +1,7 @@
 #include "app/application.hpp"
 
+#include <sys/resource.h>
+
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -9,11 +11,13 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <csignal>
+#include <cstdint>
 #include <future>
 
 #include "analytics_api/analytics_routes.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "health/health_registry.hpp"
+#include "http/descriptor_budget.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -177,12 +181,23 @@ application::~application() = default;
 
 int application::run() {
   auto& s = *state_;
+  // Installed before anything starts, so before the listener binds: once /healthz answers, a
+  // SIGTERM or SIGHUP (an orchestrator after its health check, a test) is queued for the loop
+  // below instead of taking the default action (terminating without a drain) while the
+  // components are still starting. The handlers run only inside signals_io.run().
+  asio::signal_set signals(s.signals_io, SIGTERM, SIGINT, SIGHUP);
   configure_logging(s.cfg.logging.level, s.cfg.logging.format);
   log_info("starting index-optimizer",
            {{"version", INDEX_OPTIMIZER_VERSION}, {"config", s.config_path.string()}});
 
   for (const auto& warning : config_warnings(s.cfg))
     log_warn(warning);
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    if (const auto warning = http::descriptor_limit_warning(
+            static_cast<std::uint64_t>(s.cfg.http.max_connections), files.rlim_cur)) {
+      log_warn(*warning);
+    }
+  }
 
   prometheus::BuildGauge()
       .Name("index_optimizer_build_info")
@@ -237,7 +252,6 @@ int application::run() {
            {{"address", s.cfg.http.address}, {"port", static_cast<int>(s.server->local_port())}});
 
   bool stop_requested = false;
-  asio::signal_set signals(s.signals_io, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
@@ -272,8 +286,11 @@ int application::run() {
   };
   asio::post(s.signals_io, try_ready);
 
-  // Watchdog pings only while every component reports progress, so a wedged consumer gets the
-  // unit restarted.
+  // Watchdog pings only while every component's loop is alive (progress or a failure report), so
+  // a wedged consumer gets the unit restarted. Fault-injection fix: it used to require every
+  // component healthy, so a Redis outage longer than WatchdogSec got the daemon killed, then
+  // restarted into TimeoutStartSec (no READY without Redis) until StartLimitBurst left the unit
+  // failed, with nothing to resume ingestion once Redis was back.
   asio::steady_timer watchdog(s.signals_io);
   std::function<void()> arm_watchdog = [&] {
     const auto interval = s.notifier.watchdog_interval();
@@ -281,7 +298,7 @@ int application::run() {
     watchdog.expires_after(*interval);
     watchdog.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
-      if (health_registry::all_ok(s.health->components())) s.notifier.watchdog();
+      if (s.health->alive()) s.notifier.watchdog();
       arm_watchdog();
     });
   };

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "config/key_table.hpp"
+#include "utf8_text/utf8_text.hpp"
 
 extern char** environ;
 
@@ -220,6 +221,15 @@ parse_result<permission> permission_from(std::string_view word) {
                                         permissions_list());
 }
 
+bool is_utf8_text(const config_value& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return is_valid_utf8(*text);
+  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+    return std::all_of(list->begin(), list->end(),
+                       [](const std::string& item) { return is_valid_utf8(item); });
+  }
+  return true;  // key names are checked to be ASCII (check_key_name)
+}
+
 // Reads a secret from a file: whole contents, trailing newlines trimmed.
 parse_result<std::string> read_secret_file(const std::filesystem::path& path) {
   using result = parse_result<std::string>;
@@ -298,6 +308,12 @@ class loader {
   }
 
   void store(const key_info& info, config_value value, std::string where) {
+    // yaml-cpp and the environment pass any bytes through, but config text goes to logs (JSON
+    // ones too), metric labels and --check-config output, and renders back differently.
+    if (!is_utf8_text(value)) {
+      problem(where, info.path(), "is not valid UTF-8 text");
+      return;
+    }
     const auto* binding = find_binding(info.section, info.name);
     binding->store(cfg_, info, std::move(value));
     origins_[info.path()] = std::move(where);

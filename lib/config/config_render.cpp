@@ -23,7 +23,12 @@ constexpr std::string_view k_redacted = "<redacted>";
 config_value shown_value(const config_detail::key_binding& binding, const config& cfg) {
   config_value value = binding.load(cfg, binding.info);
   if (auto* text = std::get_if<std::string>(&value)) {
-    if (binding.info.secret && !text->empty()) {
+    if (binding.info.section == "qdrant" && binding.info.name == "api_key" &&
+        !cfg.qdrant.api_key_file.empty()) {
+      // The key came from api_key_file, which is rendered too: showing it here as well would make
+      // the output a config the loader rejects (the key set in two places).
+      text->clear();
+    } else if (binding.info.secret && !text->empty()) {
       *text = std::string(k_redacted);
     } else if (binding.info.section == "redis" && binding.info.name == "url") {
       *text = redact_redis_url(*text);

@@ -236,6 +236,11 @@ bool walk_nested(const json::value& nested, walk_context& context) {
   }
   if (key->get_string().empty())
     return context.fail(decode_reason::invalid_field, "a nested key is empty");
+  // The nested key becomes part of every path under it, so it gets the field names' check.
+  if (has_control_character(key->get_string())) {
+    return context.fail(decode_reason::invalid_field, "nested key " + quoted(key->get_string()) +
+                                                          " contains a control character");
+  }
   const std::size_t saved = context.enter_nested(key->get_string());
   const bool ok = walk_qdrant_filter(filter->get_object(), context);
   context.leave_nested(saved);

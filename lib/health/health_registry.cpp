@@ -12,13 +12,18 @@ void health_registry::heartbeat(const std::string& name) {
   std::lock_guard lock(mutex_);
   auto& c = components_[name];
   c.last_heartbeat = std::chrono::steady_clock::now();
+  c.last_sign_of_life = c.last_heartbeat;
+  c.reported = true;
   c.started = true;
   c.failure.clear();
 }
 
 void health_registry::report_failure(const std::string& name, const std::string& detail) {
   std::lock_guard lock(mutex_);
-  components_[name].failure = detail;
+  auto& c = components_[name];
+  c.failure = detail;
+  c.last_sign_of_life = std::chrono::steady_clock::now();
+  c.reported = true;
 }
 
 void health_registry::add_check(const std::string& name, check_fn check) {
@@ -69,6 +74,16 @@ std::vector<health_check_result> health_registry::evaluate() const {
 bool health_registry::all_ok(const std::vector<health_check_result>& results) {
   for (const auto& r : results) {
     if (!r.ok) return false;
+  }
+  return true;
+}
+
+bool health_registry::alive() const {
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& [name, c] : components_) {
+    if (!c.reported) return false;
+    if (c.stall_limit.count() > 0 && now - c.last_sign_of_life > c.stall_limit) return false;
   }
   return true;
 }

@@ -37,12 +37,21 @@ class health_registry {
   std::vector<health_check_result> evaluate() const;
   static bool all_ok(const std::vector<health_check_result>& results);
 
+  // Whether every component's loop is alive: it made progress or reported a failure within its
+  // stall limit. This, not all_ok, gates the systemd watchdog: a consumer retrying an unreachable
+  // Redis is failing, not wedged, and restarting the process brings no Redis back (/readyz shows
+  // the outage instead).
+  bool alive() const;
+
  private:
   struct component_state {
     std::chrono::milliseconds stall_limit{};
     std::chrono::steady_clock::time_point last_heartbeat{};
     bool started = false;
     std::string failure;
+    // The last heartbeat or failure report: the loop is running.
+    std::chrono::steady_clock::time_point last_sign_of_life{};
+    bool reported = false;
   };
   mutable std::mutex mutex_;
   std::map<std::string, component_state> components_;

@@ -14,7 +14,9 @@
 #include <boost/json/object.hpp>
 #include <optional>
 
+#include "http/media_type.hpp"
 #include "logging/logger.hpp"
+#include "validation_error/validation_error.hpp"
 
 namespace index_optimizer::http {
 
@@ -32,6 +34,26 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     out += item;
   }
   return out;
+}
+
+// POST, PUT and PATCH bodies are JSON. As in FastAPI (and so Mixpeek), a body is read as JSON
+// when it comes without a Content-Type or with a JSON one; under any other type it is text,
+// which no request model accepts: 422 before the handler runs, whatever the text says.
+std::optional<api_response> refuse_non_json_body(const api_request& request) {
+  const auto method = request.raw.method();
+  if (method != bhttp::verb::post && method != bhttp::verb::put && method != bhttp::verb::patch) {
+    return std::nullopt;
+  }
+  if (request.raw.body().empty()) return std::nullopt;  // a missing body is the model's call
+  const auto type = request.header("Content-Type");
+  // An empty header counts as absent, as in FastAPI.
+  if (!type || type->empty() || is_json_media_type(*type)) return std::nullopt;
+  return json_response(
+      422, validation_error_envelope(
+               {{"model_attributes_type",
+                 {std::string("body")},
+                 "Input should be a valid dictionary or object to extract fields from: a body "
+                 "that is not sent as Content-Type: application/json is not read as JSON"}}));
 }
 
 }  // namespace
@@ -132,11 +154,32 @@ class session : public std::enable_shared_from_this<session> {
       close();
       return;
     }
+    if (!first_request_ && buffer_.size() == 0) {
+      // Keep-alive: the next request may take idle_timeout to start, but once its first bytes
+      // are in it gets read_timeout like any other. One deadline for both would let a client
+      // trickle a request for the whole idle_timeout (slowloris on a reused connection).
+      stream_.expires_after(server_.options_.idle_timeout);
+      stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(4096, buffer_.max_size())),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                if (ec || self->closing_) {
+                                  self->close();  // idle timeout, the client left, or shutdown
+                                  return;
+                                }
+                                self->buffer_.commit(n);
+                                self->read_request();
+                              });
+      return;
+    }
+    read_request();
+  }
+
+  // Reads one whole request (or the rest of one whose first bytes are buffered) within
+  // http.read_timeout.
+  void read_request() {
     parser_.emplace();
     parser_->body_limit(server_.options_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
-    stream_.expires_after(first_request_ ? server_.options_.read_timeout
-                                         : server_.options_.idle_timeout);
+    stream_.expires_after(server_.options_.read_timeout);
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -232,6 +275,7 @@ server::server(server_options options, router routes, std::shared_ptr<api_key_au
       metrics_(std::move(metrics)),
       auth_required_(options_.auth_required),
       acceptor_(asio::make_strand(io_)),
+      accept_pause_(acceptor_.get_executor()),
       workers_(std::max(1u, options_.worker_threads)) {}
 
 server::~server() {
@@ -279,8 +323,27 @@ void server::on_accept(boost::system::error_code ec, tcp::socket socket) {
     } else {
       s->run();
     }
-  } else if (ec == asio::error::no_descriptors) {
-    log_warn("http accept failed: out of file descriptors", {{"error", ec.message()}});
+    if (failed_accepts_ > 0) {
+      log_info("http accepting connections again", {{"failed_accepts", failed_accepts_}});
+      failed_accepts_ = 0;
+    }
+  } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+             ec == asio::error::no_memory ||
+             ec == boost::system::errc::too_many_files_open_in_system) {
+    // The connection stays in the listen backlog, so accepting again at once fails again at
+    // once: the I/O thread would spin and flood the log. Pause; connections closing meanwhile
+    // free descriptors, and the backlog is served afterwards.
+    if (failed_accepts_++ == 0) {
+      log_warn(
+          "http accept failed; pausing accepts until descriptors are free (raise "
+          "LimitNOFILE= or lower http.max_connections)",
+          {{"error", ec.message()}});
+    }
+    accept_pause_.expires_after(std::chrono::milliseconds(100));
+    accept_pause_.async_wait([this](boost::system::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) do_accept();
+    });
+    return;
   }
   do_accept();
 }
@@ -368,6 +431,11 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
     request->caller = {"", permission::admin};
   }
 
+  if (const auto refused = refuse_non_json_body(*request)) {
+    respond(*refused, rt.path_template);
+    return;
+  }
+
   auto run = [&rt, request]() -> api_response {
     try {
       return rt.handle(*request);
@@ -418,6 +486,7 @@ void server::shutdown(std::chrono::milliseconds deadline) {
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    accept_pause_.cancel();
   });
   std::vector<std::shared_ptr<session>> live;
   {

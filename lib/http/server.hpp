@@ -4,9 +4,11 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
@@ -94,6 +96,9 @@ class server {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       work_guard_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  // Accepting pauses while the process is out of descriptors; both live on the acceptor's strand.
+  boost::asio::steady_timer accept_pause_;
+  std::int64_t failed_accepts_ = 0;
   boost::asio::thread_pool workers_;
   std::vector<std::thread> threads_;
   unsigned short bound_port_ = 0;

@@ -149,7 +149,10 @@ std::optional<std::int64_t> decode_list_cursor(std::string_view cursor) {
   cursor.remove_prefix(1);
   std::int64_t offset = 0;
   const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), offset);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || cursor.empty() || offset < 0) {
+  // The offsets we issue index a list held in memory; one near the int64 range is forged and
+  // would overflow the page arithmetic.
+  if (ec != std::errc() || end != cursor.data() + cursor.size() || cursor.empty() || offset < 0 ||
+      offset > k_max_list_cursor_offset) {
     return std::nullopt;
   }
   return offset;

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ namespace index_optimizer {
 inline constexpr std::int64_t k_default_list_limit = 10;  // the spec example's page size
 inline constexpr std::int64_t k_max_list_limit = 1000;
 inline constexpr std::int64_t k_max_list_offset = 10000;
+// A cursor may page past k_max_list_offset, but never beyond what a registry in memory can hold.
+inline constexpr std::int64_t k_max_list_cursor_offset = std::numeric_limits<std::int32_t>::max();
 
 // limit (1-1000, default 10), offset (0-10000), cursor (opaque; wins over offset),
 // include_total (Pydantic's lax booleans: true/false, 1/0, yes/no, on/off, t/f, y/n).

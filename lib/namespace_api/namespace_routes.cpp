@@ -3,8 +3,10 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <utility>
 
+#include "expiring_cache/expiring_cache.hpp"
 #include "logging/logger.hpp"
 #include "namespace_api/entity_tag.hpp"
 #include "namespace_api/namespace_listing.hpp"
@@ -25,6 +27,8 @@ using http::error_response;
 using http::json_response;
 
 constexpr const char* k_identifier = "namespace_identifier";
+// The longest a namespace answer waits for Qdrant's points_count (one attempt).
+constexpr std::chrono::seconds k_document_count_wait{2};
 
 api_response validation_failed(const std::vector<validation_error>& errors) {
   return json_response(422, validation_error_envelope(errors));
@@ -75,7 +79,8 @@ api_response rejection_response(const change_rejection& rejection) {
 
 class namespace_api {
  public:
-  explicit namespace_api(namespace_api_dependencies d) : d_(std::move(d)) {}
+  explicit namespace_api(namespace_api_dependencies d)
+      : d_(std::move(d)), document_counts_(d_.document_count_ttl) {}
 
   api_response get(api_request& request) {
     const auto& identifier = request.path_params.at(k_identifier);
@@ -265,7 +270,7 @@ class namespace_api {
     std::optional<std::int64_t> expected;
     if (auto early = check_if_match(request, found.value(), expected)) return std::move(*early);
 
-    auto result = d_.writer->update(found->namespace_id, change, expected);
+    auto result = d_.writer->update(found->namespace_id, change, expected, &found.value());
     if (result.status == write_status::stored || result.status == write_status::unchanged) {
       if (result.status == write_status::stored) {
         log_info("namespace updated",
@@ -323,11 +328,15 @@ class namespace_api {
     bool qdrant_answered = false;  // false: unreachable or failing, so do not ask again now
   };
 
-  // document_count from Qdrant's points_count; null when Qdrant is not configured or failed.
+  // document_count from Qdrant's points_count (at most document_count_ttl old); null when
+  // Qdrant is not configured or failed. A detail of the answer, so Qdrant gets one short attempt:
+  // retrying a hanging Qdrant would hold a worker thread and run the request past
+  // http.request_timeout.
   counted_documents document_count(const namespace_model& ns) {
     if (d_.qdrant == nullptr) return {};
     const auto collection = qdrant_collection_name(ns);
-    auto info = d_.qdrant->collection_info(collection);
+    if (auto remembered = document_counts_.find(collection)) return {*remembered, true};
+    auto info = d_.qdrant->collection_info_once(collection, k_document_count_wait);
     if (!info) {
       const auto& error = info.error();
       log_warn("qdrant did not answer for the collection: document_count is null",
@@ -336,8 +345,10 @@ class namespace_api {
                 {"error", error.message}});
       return {std::nullopt, error.what == qdrant_error::kind::http_status && error.status < 500};
     }
-    if (!info.value().points_count) return {std::nullopt, true};
-    return {static_cast<std::int64_t>(*info.value().points_count), true};
+    std::optional<std::int64_t> count;
+    if (info.value().points_count) count = static_cast<std::int64_t>(*info.value().points_count);
+    document_counts_.store(collection, count);
+    return {count, true};
   }
 
   api_response namespace_response(namespace_model model) {
@@ -370,6 +381,9 @@ class namespace_api {
   }
 
   namespace_api_dependencies d_;
+  // Qdrant's points_count by collection (nullopt: Qdrant reported none). Only answers are
+  // stored: while Qdrant fails every response asks again, so a recovered Qdrant shows at once.
+  expiring_cache<std::optional<std::int64_t>> document_counts_;
 };
 
 }  // namespace
@@ -408,7 +422,8 @@ void add_openapi_route(http::router& router) {
 
 std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_pool& redis,
                                                     qdrant_gateway* qdrant, const config& cfg,
-                                                    namespace_deleted_hook on_namespace_deleted) {
+                                                    namespace_deleted_hook on_namespace_deleted,
+                                                    std::chrono::milliseconds document_count_ttl) {
   namespace_registry_options registry_options;
   registry_options.key_prefix = cfg.redis.key_prefix;
   registry_options.acquire_timeout = cfg.redis.command_timeout;
@@ -426,6 +441,7 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
   dependencies.writer = writer;
   dependencies.qdrant = qdrant;
   dependencies.settings = cfg.namespaces;
+  dependencies.document_count_ttl = document_count_ttl;
   add_namespace_routes(router, std::move(dependencies));
   add_openapi_route(router);
   return writer;

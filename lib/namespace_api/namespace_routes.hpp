@@ -27,6 +27,12 @@ struct namespace_api_dependencies {
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };
+  // How long a collection's points_count (document_count) is reused before Qdrant is asked
+  // again; 0 asks on every response. Every namespace response carries document_count, and asking
+  // Qdrant each time (GET /collections/{c}, which walks the collection's segments) would pass
+  // the admin API's request rate on to the production vector database and put a Qdrant round
+  // trip into every response. Qdrant's count is approximate anyway.
+  std::chrono::milliseconds document_count_ttl{1000};
 };
 
 // The Mixpeek-compatible namespace routes (docs/api.md): GET/PUT/PATCH/DELETE
@@ -41,9 +47,10 @@ void add_openapi_route(http::router& router);
 // (lock lease from cfg.qdrant's timeouts) and the routes above plus /openapi.json. `redis` and
 // `qdrant` (nullptr: catalog-only) must outlive the router. `on_namespace_deleted` removes a
 // deleted namespace's window counts; it may be empty. Returns the writer, which the optimizer
-// uses to add the indexes it creates.
-std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_pool& redis,
-                                                    qdrant_gateway* qdrant, const config& cfg,
-                                                    namespace_deleted_hook on_namespace_deleted);
+// uses to add the indexes it creates. `document_count_ttl`: see namespace_api_dependencies.
+std::shared_ptr<namespace_writer> add_namespace_api(
+    http::router& router, redis_pool& redis, qdrant_gateway* qdrant, const config& cfg,
+    namespace_deleted_hook on_namespace_deleted,
+    std::chrono::milliseconds document_count_ttl = std::chrono::seconds(1));
 
 }  // namespace index_optimizer

@@ -258,8 +258,24 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
 
 namespace_write_result namespace_writer::update(std::string_view namespace_id,
                                                 const namespace_change& change,
-                                                std::optional<std::int64_t> if_match) {
+                                                std::optional<std::int64_t> if_match,
+                                                const namespace_model* snapshot) {
   namespace_write_result result;
+  if (snapshot != nullptr && (!if_match || snapshot->version == *if_match)) {
+    auto outcome = change(*snapshot);
+    if (const auto* target = std::get_if<namespace_model>(&outcome)) {
+      namespace_model same = *target;
+      same.namespace_id = snapshot->namespace_id;
+      same.version = snapshot->version;
+      if (same == *snapshot) {
+        result.status = write_status::unchanged;
+        result.collection = qdrant_collection_name(*snapshot);
+        result.model = *snapshot;
+        return result;
+      }
+    }
+    // A real change or a refusal: decided under the lock, against what is stored then.
+  }
   if (if_match) {
     // A stale ETag is answered at once, without queueing for the lock.
     auto current = registry_->get(namespace_id);

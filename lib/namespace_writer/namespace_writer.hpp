@@ -93,8 +93,15 @@ class namespace_writer {
 
   // Changes namespace `namespace_id` with `change`. `if_match`: the version the caller based the
   // change on (an ETag); version_mismatch when the stored one differs.
+  // `snapshot`: the namespace as the caller has just read it from the registry, if it has (at
+  // `if_match`'s version when that is set). A change that leaves the snapshot as it is answers
+  // `unchanged` with it at once, without queueing for the lock behind other writers: the request
+  // takes effect at the moment of that read, which is within the request (a client re-applying
+  // its desired state is the common PATCH, and it must not wait for — or time out behind — an
+  // optimizer run or another client's index build).
   namespace_write_result update(std::string_view namespace_id, const namespace_change& change,
-                                std::optional<std::int64_t> if_match = std::nullopt);
+                                std::optional<std::int64_t> if_match = std::nullopt,
+                                const namespace_model* snapshot = nullptr);
 
   bool catalog_only() const noexcept { return qdrant_ == nullptr; }
   namespace_registry& registry() noexcept { return *registry_; }

@@ -45,9 +45,13 @@ std::string generate_run_id() {
 }
 
 namespace_lock_options lock_options(const config& cfg) {
-  // The same timing as the namespace API's writer: the lock outlasts one index build.
+  // The namespace API writer's lease (30 s, docs/redis-keys.md), or shorter when no Qdrant call
+  // can take that long: claim() keeps the lock renewed, so a build of any length keeps it, and a
+  // holder that dies (SIGKILL mid-build) or cannot release it (Redis down at that moment) blocks
+  // the namespace for at most that long. Fault-injection fix: the lease used to be
+  // index_timeout + request_timeout, 10 min 30 s by default, locking PATCHes out for as long.
   namespace_lock_options lock;
-  lock.lease = cfg.qdrant.index_timeout + cfg.qdrant.request_timeout;
+  lock.lease = std::min(lock.lease, cfg.qdrant.index_timeout + cfg.qdrant.request_timeout);
   lock.acquire_timeout = cfg.redis.command_timeout;
   lock.wait = std::chrono::seconds(10);
   return lock;

@@ -111,6 +111,20 @@ qdrant_result<qdrant_collection_info> qdrant_client::collection_info(std::string
   });
 }
 
+qdrant_result<qdrant_collection_info> qdrant_client::collection_info_once(
+    std::string_view collection, std::chrono::milliseconds timeout) {
+  call c{operation::collection_info,
+         http::verb::get,
+         qdrant::collection_target(collection),
+         {},
+         std::min(timeout, request_timeout_)};
+  c.retried = false;
+  c.connect_timeout = std::min(timeout, connect_timeout_);
+  return run<qdrant_collection_info>(c, [](const qdrant::http_response& response) {
+    return parse_enveloped(response, qdrant::parse_collection_info);
+  });
+}
+
 qdrant_result<qdrant_update_result> qdrant_client::create_index(std::string_view collection,
                                                                 std::string_view field_name,
                                                                 const json::value& field_schema) {
@@ -151,7 +165,7 @@ qdrant_result<T> qdrant_client::run(const call& c, Parse&& parse) {
 qdrant_result<qdrant::http_response> qdrant_client::perform(const call& c) {
   const auto request = build_request(c);
   for (unsigned retry = 0;; ++retry) {
-    auto answered = attempt(request, c.timeout);
+    auto answered = attempt(request, c);
     std::optional<std::chrono::seconds> retry_after;
     std::optional<qdrant_error> error;
     if (!answered) {
@@ -167,7 +181,7 @@ qdrant_result<qdrant::http_response> qdrant_client::perform(const call& c) {
     }
 
     const bool retryable = qdrant::should_retry(c.op, *error);
-    if (!retryable || retry >= max_retries_) {
+    if (!retryable || retry >= (c.retried ? max_retries_ : 0U)) {
       if (retry > 0) {
         log_warn("qdrant call failed after retries", {{"operation", qdrant::to_string(c.op)},
                                                       {"attempts", retry + 1},
@@ -190,11 +204,13 @@ qdrant_result<qdrant::http_response> qdrant_client::perform(const call& c) {
 }
 
 qdrant_result<qdrant::http_response> qdrant_client::attempt(const qdrant::http_request& request,
-                                                            std::chrono::milliseconds timeout) {
+                                                            const call& c) {
+  const auto timeout = c.timeout;
+  const auto connect_timeout = c.connect_timeout.count() > 0 ? c.connect_timeout : connect_timeout_;
   auto connection = take_idle();
   const bool reused = connection != nullptr;
   if (!reused) {
-    auto opened = open_connection();
+    auto opened = open_connection(connect_timeout);
     if (!opened) return opened.error();
     connection = std::move(opened.value());
   }
@@ -206,7 +222,7 @@ qdrant_result<qdrant::http_response> qdrant_client::attempt(const qdrant::http_r
       outcome.error->what == qdrant_error::kind::unreachable) {
     log_debug("reused qdrant connection was closed by the server; resending on a new one",
               {{"error", outcome.error->message}});
-    auto opened = open_connection();
+    auto opened = open_connection(connect_timeout);
     if (!opened) return opened.error();
     connection = std::move(opened.value());
     outcome = connection->exchange(request, timeout, options_.max_response_bytes);
@@ -247,8 +263,9 @@ std::unique_ptr<qdrant::qdrant_connection> qdrant_client::take_idle() {
   return nullptr;
 }
 
-qdrant_result<std::unique_ptr<qdrant::qdrant_connection>> qdrant_client::open_connection() {
-  auto opened = qdrant::qdrant_connection::open(endpoint_, tls_.get(), connect_timeout_);
+qdrant_result<std::unique_ptr<qdrant::qdrant_connection>> qdrant_client::open_connection(
+    std::chrono::milliseconds connect_timeout) {
+  auto opened = qdrant::qdrant_connection::open(endpoint_, tls_.get(), connect_timeout);
   if (opened) metrics_.observe_connection_opened();
   return opened;
 }

@@ -46,6 +46,8 @@ class qdrant_client final : public qdrant_gateway {
 
   qdrant_result<qdrant_version_info> server_version() override;
   qdrant_result<qdrant_collection_info> collection_info(std::string_view collection) override;
+  qdrant_result<qdrant_collection_info> collection_info_once(
+      std::string_view collection, std::chrono::milliseconds timeout) override;
   qdrant_result<qdrant_update_result> create_index(std::string_view collection,
                                                    std::string_view field_name,
                                                    const boost::json::value& field_schema) override;
@@ -63,6 +65,8 @@ class qdrant_client final : public qdrant_gateway {
     std::string body;  // JSON; empty: no body
     std::chrono::milliseconds timeout;
     bool authenticated = true;  // GET / needs no api-key, so it is not sent there
+    bool retried = true;        // false: one attempt, whatever the failure
+    std::chrono::milliseconds connect_timeout{0};  // 0: qdrant.connect_timeout
   };
 
   template <class T, class Parse>
@@ -71,12 +75,12 @@ class qdrant_client final : public qdrant_gateway {
   qdrant_result<qdrant::http_response> perform(const call& c);
   // One attempt, including the one transparent resend when a reused connection turns out to
   // have been closed by the server.
-  qdrant_result<qdrant::http_response> attempt(const qdrant::http_request& request,
-                                               std::chrono::milliseconds timeout);
+  qdrant_result<qdrant::http_response> attempt(const qdrant::http_request& request, const call& c);
   qdrant::http_request build_request(const call& c) const;
 
   std::unique_ptr<qdrant::qdrant_connection> take_idle();
-  qdrant_result<std::unique_ptr<qdrant::qdrant_connection>> open_connection();
+  qdrant_result<std::unique_ptr<qdrant::qdrant_connection>> open_connection(
+      std::chrono::milliseconds connect_timeout);
   void give_back(std::unique_ptr<qdrant::qdrant_connection> connection);
 
   qdrant_endpoint endpoint_;

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -77,6 +78,11 @@ class qdrant_gateway {
   virtual qdrant_result<qdrant_version_info> server_version() = 0;
   // GET /collections/{collection}
   virtual qdrant_result<qdrant_collection_info> collection_info(std::string_view collection) = 0;
+  // GET /collections/{collection} for a detail the caller can show as unknown (a namespace's
+  // document_count): one attempt, no retries, connecting and answering each within `timeout`
+  // (or the configured timeouts when shorter), so a hanging Qdrant costs the caller little.
+  virtual qdrant_result<qdrant_collection_info> collection_info_once(
+      std::string_view collection, std::chrono::milliseconds timeout) = 0;
   // PUT /collections/{collection}/index?wait=true&timeout=s with {"field_name", "field_schema"};
   // the schema is sent exactly as given (a type string or a params object).
   virtual qdrant_result<qdrant_update_result> create_index(

@@ -1,7 +1,7 @@
 #include "rfc3339_time/rfc3339_time.hpp"
 
-#include <array>
-#include <cstdio>
+#include <algorithm>
+#include <cstdint>
 
 namespace index_optimizer {
 namespace {
@@ -30,23 +30,35 @@ std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
   const auto us = floor<microseconds>(time);
   const auto day = floor<days>(us);
-  year_month_day ymd{day};
-  hh_mm_ss<microseconds> tod{us - day};
-  int y = static_cast<int>(ymd.year());
-  if (y < 0) y = 0;
-  if (y > 9999) y = 9999;
-  std::array<char, 40> buffer{};
-  int n =
-      std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02uT%02d:%02d:%02d", y,
-                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                    static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                    static_cast<int>(tod.seconds().count()));
-  std::string out(buffer.data(), static_cast<std::size_t>(n));
-  if (const auto fraction = tod.subseconds().count(); fraction != 0) {
-    n = std::snprintf(buffer.data(), buffer.size(), ".%06lld", static_cast<long long>(fraction));
-    out.append(buffer.data(), static_cast<std::size_t>(n));
+  const year_month_day ymd{day};
+  const hh_mm_ss<microseconds> tod{us - day};
+  const int y = std::clamp(static_cast<int>(ymd.year()), 0, 9999);
+  const auto fraction = static_cast<std::uint64_t>(tod.subseconds().count());
+  // Digits written by hand: the analytics responses format two timestamps per field, and
+  // snprintf's format parsing made that a sixth of a usage request's CPU.
+  std::string out(fraction != 0 ? 27 : 20, '0');
+  const auto put = [&out](std::size_t at, std::uint64_t value, std::size_t width) {
+    for (std::size_t i = width; i > 0; --i) {
+      out[at + i - 1] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, static_cast<std::uint64_t>(y), 4);
+  out[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  out[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  out[10] = 'T';
+  put(11, static_cast<std::uint64_t>(tod.hours().count()), 2);
+  out[13] = ':';
+  put(14, static_cast<std::uint64_t>(tod.minutes().count()), 2);
+  out[16] = ':';
+  put(17, static_cast<std::uint64_t>(tod.seconds().count()), 2);
+  if (fraction != 0) {
+    out[19] = '.';
+    put(20, fraction, 6);
   }
-  out += 'Z';
+  out.back() = 'Z';
   return out;
 }
 

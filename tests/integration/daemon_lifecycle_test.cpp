@@ -2,10 +2,14 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
@@ -132,6 +136,72 @@ TEST(DaemonLifecycle, SighupReloadsLogLevelAndKeys) {
     return d.get("/metrics", {{"Authorization", "Bearer dev-admin-key"}}).status == 200;
   })) << d.output();
   EXPECT_NE(d.output().find("config reloaded"), std::string::npos);
+}
+
+// SIGHUP while requests are in flight: the reload (on the signal thread) replaces what the
+// handlers (I/O and worker threads) read at the same time: the API keys, auth.required, the log
+// level and format, the optimizer's settings. No request may fail because of it. The TSan build
+// (scripts/test --sanitize thread) checks the sharing itself.
+TEST(DaemonLifecycle, ReloadsWhileServingRequests) {
+  auto config_for = [](int generation) {
+    const bool odd = generation % 2 != 0;
+    return std::string("logging:\n  level: ") + (odd ? "info" : "debug") +
+           "\n  format: " + (odd ? "json" : "logfmt") +
+           "\noptimizer:\n  threshold: " + std::to_string(100 + generation) +
+           "\nauth:\n  required: " + (odd ? "false" : "true") +
+           "\n  open_paths: []\n  keys:\n    - name: ops-" + std::to_string(generation) +
+           "\n      sha256: " + dev_key_hash() + "\n      permissions: [read, write, admin]\n";
+  };
+  redis_server redis;
+  daemon_process d(config_for(0), redis.url());
+  ASSERT_TRUE(wait_until([&] {
+    return d.get("/readyz", {{"Authorization", "Bearer dev-admin-key"}}).status == 200;
+  })) << d.output();
+
+  std::atomic<bool> done{false};
+  const std::vector<std::string> targets = {"/metrics", "/readyz", "/v1/namespaces",
+                                            "/v1/optimizer/runs", "/healthz"};
+  auto client = [&](std::size_t first) {
+    std::vector<std::string> failures;
+    int answered = 0;
+    for (std::size_t i = first; !done.load(); ++i) {
+      const auto& target = targets[i % targets.size()];
+      try {
+        const auto r = d.get(target, {{"Authorization", "Bearer dev-admin-key"}});
+        if (r.status != 200) failures.push_back(target + ": " + std::to_string(r.status));
+      } catch (const std::exception& e) {
+        failures.push_back(target + ": " + e.what());
+      }
+      ++answered;
+    }
+    return std::make_pair(answered, failures);
+  };
+  std::vector<std::future<std::pair<int, std::vector<std::string>>>> clients;
+  for (std::size_t c = 0; c < 3; ++c)
+    clients.push_back(std::async(std::launch::async, client, c));
+
+  auto reloads = [&] {
+    const auto out = d.output();
+    int n = 0;
+    for (auto at = out.find("config reloaded"); at != std::string::npos;
+         at = out.find("config reloaded", at + 1))
+      ++n;
+    return n;
+  };
+  constexpr int k_reloads = 6;
+  for (int generation = 1; generation <= k_reloads; ++generation) {
+    std::ofstream(d.config_path()) << config_for(generation);
+    d.process().send_signal(SIGHUP);
+    EXPECT_TRUE(wait_until([&] { return reloads() >= generation; })) << d.output();
+  }
+  done.store(true);
+  for (auto& c : clients) {
+    const auto [answered, failures] = c.get();
+    EXPECT_GT(answered, 0);
+    EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
+  }
+  EXPECT_TRUE(d.process().running()) << d.output();
+  EXPECT_EQ(d.output().find("config reload failed"), std::string::npos) << d.output();
 }
 
 TEST(DaemonLifecycle, BrokenReloadKeepsRunningConfig) {

@@ -33,8 +33,9 @@ inline constexpr const char* k_reader_key = "sk_reader";
 
 class namespace_api_fixture {
  public:
-  explicit namespace_api_fixture(qdrant_gateway* qdrant = nullptr,
-                                 const std::function<void(config&)>& tweak = {})
+  explicit namespace_api_fixture(
+      qdrant_gateway* qdrant = nullptr, const std::function<void(config&)>& tweak = {},
+      std::chrono::milliseconds document_count_ttl = std::chrono::seconds(1))
       : pool_(redis.endpoint(), pool_options()) {
     cfg.redis.key_prefix = "t:";
     cfg.redis.command_timeout = std::chrono::seconds(2);
@@ -42,10 +43,13 @@ class namespace_api_fixture {
     cfg.qdrant.index_timeout = std::chrono::seconds(10);
     if (tweak) tweak(cfg);
     http::router router;
-    writer = add_namespace_api(router, pool_, qdrant, cfg, [this](const std::string& id) {
-      std::lock_guard lock(mutex_);
-      deleted_.push_back(id);
-    });
+    writer = add_namespace_api(
+        router, pool_, qdrant, cfg,
+        [this](const std::string& id) {
+          std::lock_guard lock(mutex_);
+          deleted_.push_back(id);
+        },
+        document_count_ttl);
     http::server_options options;
     options.port = 0;
     options.worker_threads = 8;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "namespace_api_fixture.hpp"
+#include "namespace_registry/namespace_lock.hpp"
 #include "unit/namespace_test_support.hpp"
 
 namespace index_optimizer {
@@ -184,6 +185,43 @@ TEST(NamespaceApi, PatchLeavesAbsentAndNullFieldsAloneAndRepeatsAreNoOps) {
   r = api.call("PATCH", "/v1/namespaces/spotify_playlists_dev", R"({"description": "new"})");
   EXPECT_EQ(r.header("etag"), "\"2\"");
   EXPECT_EQ(body_of(r), once);
+}
+
+// A PATCH that changes nothing (a client re-applying its desired state) is answered from the
+// namespace as read, without queueing for the write lock: it succeeds while another writer (an
+// optimizer run, another client's index build) holds the lock, where a real change waits and
+// answers 503 once the lock wait (here 100 ms, half the request timeout) is over.
+TEST(NamespaceApi, ANoOpPatchIsAnsweredWhileAnotherWriterHoldsTheLock) {
+  namespace_api_fixture api(
+      nullptr, [](config& c) { c.http.request_timeout = std::chrono::milliseconds(200); });
+  const auto created = api.create("held", {{"description", "kept"}});
+  ASSERT_EQ(created.status, 200u) << created.body;
+  const std::string id(body_of(created).at("namespace_id").as_string());
+  auto& registry = api.writer->registry();
+  namespace_lock_options hold;
+  hold.wait = std::chrono::seconds(10);
+  auto lock = namespace_lock::acquire(registry.pool(), registry.keys().lock(id), hold);
+  ASSERT_TRUE(lock) << lock.error().message;
+
+  const std::string same =
+      R"({"description": "kept", "payload_indexes": [], "auto_create_indexes": false})";
+  auto r = api.call("PATCH", "/v1/namespaces/held", same);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("etag"), "\"1\"");
+  EXPECT_EQ(body_of(r), body_of(created));
+  r = api.call("PATCH", "/v1/namespaces/" + id, same, {{"If-Match", "\"1\""}});
+  EXPECT_EQ(r.status, 200u) << r.body;
+  // Preconditions and validation still apply.
+  EXPECT_EQ(api.call("PATCH", "/v1/namespaces/held", same, {{"If-Match", "\"7\""}}).status, 412u);
+  EXPECT_EQ(api.call("PATCH", "/v1/namespaces/held", R"({"description": 5})").status, 422u);
+
+  r = api.call("PATCH", "/v1/namespaces/held", R"({"description": "changed"})");
+  EXPECT_EQ(r.status, 503u) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");
+  lock->release();
+  r = api.call("PATCH", "/v1/namespaces/held", R"({"description": "changed"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("etag"), "\"2\"");
 }
 
 TEST(NamespaceApi, PatchPayloadIndexesReplacesTheUserListAndKeepsProtectedOnes) {

@@ -12,8 +12,8 @@
 
 #include "fakes/fake_qdrant.hpp"
 #include "namespace_api_fixture.hpp"
-#include "namespace_model/payload_index_config.hpp"
 #include "qdrant_client/qdrant_client.hpp"
+#include "support/qdrant_agreement.hpp"
 #include "support/wait.hpp"
 
 namespace index_optimizer {
@@ -24,6 +24,7 @@ using testing::fake_qdrant;
 using testing::http_result;
 using testing::index_names;
 using testing::namespace_api_fixture;
+using testing::namespace_matches_qdrant;
 using testing::parse_json;
 using testing::user_indexes;
 using testing::wait_until;
@@ -51,34 +52,6 @@ std::unique_ptr<qdrant_gateway> client_for(const fake_qdrant& fake,
   cfg.index_timeout = timeout;
   cfg.max_retries = 0;
   return make_qdrant_gateway(cfg, nullptr);
-}
-
-// The stored namespace claims exactly the indexes the collection has, each as Qdrant shows it.
-::testing::AssertionResult same_as_qdrant(const boost::json::value& ns,
-                                          const boost::json::object& payload_schema) {
-  std::set<std::string> stored;
-  for (const auto& entry : ns.at("payload_indexes").as_array()) {
-    std::vector<validation_error> errors;
-    auto config = parse_payload_index_config(entry, {}, errors, json_source::stored);
-    if (!config) return ::testing::AssertionFailure() << "unparsable index " << entry;
-    stored.insert(config->field_name);
-    const auto* in_qdrant = payload_schema.if_contains(config->field_name);
-    if (in_qdrant == nullptr) {
-      return ::testing::AssertionFailure()
-             << "namespace claims '" << config->field_name << "', Qdrant has no such index";
-    }
-    if (!qdrant_schema_matches(*config, *in_qdrant)) {
-      return ::testing::AssertionFailure() << "'" << config->field_name << "': namespace " << entry
-                                           << " vs Qdrant " << *in_qdrant;
-    }
-  }
-  for (const auto& [field, _] : payload_schema) {
-    if (!stored.contains(std::string(field))) {
-      return ::testing::AssertionFailure()
-             << "Qdrant has '" << std::string(field) << "', the namespace does not";
-    }
-  }
-  return ::testing::AssertionSuccess();
 }
 
 fake_qdrant::options fake_options() {
@@ -113,7 +86,7 @@ class NamespaceQdrantTest : public ::testing::Test {
   }
 
   ::testing::AssertionResult matches_qdrant(std::string_view name) {
-    return same_as_qdrant(stored(name), fake_.payload_schema(k_collection));
+    return namespace_matches_qdrant(stored(name), fake_.payload_schema(k_collection));
   }
 
   fake_qdrant fake_;
@@ -136,6 +109,50 @@ TEST_F(NamespaceQdrantTest, CreateBuildsTheIndexesAndReportsTheDocumentCount) {
   EXPECT_EQ(fake_.index_fields(k_collection).size(), default_protected_indexes().size() + 1);
   EXPECT_TRUE(matches_qdrant("shop"));
   EXPECT_EQ(stored("shop").at("document_count"), 1200);
+}
+
+// document_count comes from one collection read per document_count_ttl: responses in between
+// reuse it (no Qdrant call); a failed read is not reused, so a recovered Qdrant is asked again at
+// once. A TTL of an hour keeps the test independent of how fast the machine is.
+TEST(NamespaceDocumentCount, IsReadFromQdrantOncePerTtlAndFailuresAreNotReused) {
+  fake_qdrant fake(fake_options());
+  fake.set_points_count(k_collection, 1200);
+  const auto client = client_for(fake);
+  namespace_api_fixture api(client.get(), {}, std::chrono::hours(1));
+  const std::string collection_path = std::string("/collections/") + k_collection;
+  ASSERT_EQ(api.create("shop", {{"infrastructure", {{"qdrant_collection", k_collection}}}}).status,
+            200u);
+
+  fake.fail_collection(k_collection, 503);
+  auto r = api.call("GET", "/v1/namespaces/shop");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(body_of(r).at("document_count").is_null());
+  fake.clear_collection_failure(k_collection);
+  fake.clear_requests();
+  for (int i = 0; i < 5; ++i) {
+    r = api.call(i % 2 ? "GET" : "PATCH", "/v1/namespaces/shop", i % 2 ? "" : "{}");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(body_of(r).at("document_count"), 1200);
+    fake.set_points_count(k_collection, 5000);  // not seen before the TTL runs out
+  }
+  EXPECT_EQ(fake.count_requests("GET", collection_path), 1u);
+}
+
+TEST(NamespaceDocumentCount, AZeroTtlReadsQdrantForEveryResponse) {
+  fake_qdrant fake(fake_options());
+  fake.set_points_count(k_collection, 1200);
+  const auto client = client_for(fake);
+  namespace_api_fixture api(client.get(), {}, std::chrono::milliseconds(0));
+  ASSERT_EQ(api.create("shop", {{"infrastructure", {{"qdrant_collection", k_collection}}}}).status,
+            200u);
+  fake.clear_requests();
+  for (const std::uint64_t count : {10u, 20u, 30u}) {
+    fake.set_points_count(k_collection, count);
+    const auto r = api.call("GET", "/v1/namespaces/shop");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(body_of(r).at("document_count"), count);
+  }
+  EXPECT_EQ(fake.count_requests("GET", std::string("/collections/") + k_collection), 3u);
 }
 
 TEST_F(NamespaceQdrantTest, CreateLeavesIndexesQdrantAlreadyHasAlone) {
@@ -336,7 +353,7 @@ TEST_F(NamespaceQdrantTest, FiftyParallelPatchesLoseNoIndexInTheRegistryOrQdrant
     EXPECT_EQ(c.get(), 200u);
   const auto ns = stored("contended");
   EXPECT_EQ(user_indexes(ns).size(), static_cast<std::size_t>(k_clients));
-  EXPECT_TRUE(same_as_qdrant(ns, fake_.payload_schema(k_collection)));
+  EXPECT_TRUE(namespace_matches_qdrant(ns, fake_.payload_schema(k_collection)));
 }
 
 // A slow Qdrant: the call times out but was applied. The writer reads the collection back,
@@ -361,12 +378,22 @@ TEST_F(NamespaceSlowQdrantTest, ATimedOutButAppliedCallIsRecorded) {
   EXPECT_TRUE(matches_qdrant("shop"));
 }
 
+// Qdrant answers each call after k_held, so a test can act while a PATCH is inside Qdrant; the
+// client waits longer than that. The hold must outlast what the test does meanwhile (a registry
+// write), which on a loaded host under the sanitizers can take well over 300 ms.
+constexpr auto k_held = 2s;
+
+class NamespaceHeldQdrantTest : public NamespaceQdrantTest {
+ protected:
+  NamespaceHeldQdrantTest() : NamespaceQdrantTest(10s) {}
+};
+
 // A change Qdrant applied but that cannot be stored (the name was taken meanwhile) is undone.
-TEST_F(NamespaceSlowQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
+TEST_F(NamespaceHeldQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
   ASSERT_EQ(create("shop").status, 200u);
   ASSERT_EQ(create("other").status, 200u);
   fake_.clear_requests();
-  fake_.set_response_delay(300ms);
+  fake_.set_response_delay(k_held);
   auto renaming = std::async(std::launch::async, [&] {
     return api_.call("PATCH", "/v1/namespaces/shop",
                      R"({"namespace_name": "wanted", "payload_indexes": [{"field_name": "a",
@@ -386,12 +413,12 @@ TEST_F(NamespaceSlowQdrantTest, AnUnstorableChangeIsUndoneInQdrant) {
 
 // A writer that does not take the lock (registry.update) bumps the version while a PATCH with
 // If-Match is inside Qdrant: the PATCH answers 412 and its Qdrant change is undone.
-TEST_F(NamespaceSlowQdrantTest, ALostRaceUnderIfMatchIsUndone) {
+TEST_F(NamespaceHeldQdrantTest, ALostRaceUnderIfMatchIsUndone) {
   const auto created = create("shop");
   ASSERT_EQ(created.status, 200u);
   const std::string id(body_of(created).at("namespace_id").as_string());
   fake_.clear_requests();
-  fake_.set_response_delay(300ms);
+  fake_.set_response_delay(k_held);
   auto patching = std::async(std::launch::async, [&] {
     return patch_indexes("shop", {keyword("a")}, {{"If-Match", "\"1\""}});
   });

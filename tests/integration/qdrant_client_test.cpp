@@ -473,6 +473,30 @@ TEST_F(QdrantClientTest, SlowAnswersTimeOutWithinTheRequestTimeoutPerAttempt) {
   EXPECT_EQ(calls("collection_info", "timeout"), 1);
 }
 
+// collection_info_once: for details a caller can show as unknown. One attempt, however
+// transient the failure, and never longer than the timeout it is given.
+TEST_F(QdrantClientTest, CollectionInfoOnceMakesOneShortAttempt) {
+  EXPECT_EQ(client().collection_info_once("ns_a", 1s).value().status, "green");
+  qdrant_.clear_requests();
+  qdrant_.fail_next(1, 503);
+  const auto failed = client().collection_info_once("ns_a", 1s);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().status, 503u);
+  EXPECT_EQ(qdrant_.count_requests(), 1u);
+  EXPECT_EQ(retries("collection_info"), 0);
+
+  qdrant_.clear_requests();
+  qdrant_.set_response_delay(5s);
+  const auto start = std::chrono::steady_clock::now();
+  const auto slow = client().collection_info_once("ns_a", 300ms);  // request_timeout is 5 s
+  const auto elapsed = since(start);
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().what, kind::timeout);
+  EXPECT_GE(elapsed, 300ms);
+  EXPECT_LT(elapsed, 4s);
+  EXPECT_EQ(qdrant_.count_requests(), 1u);
+}
+
 TEST_F(QdrantClientTest, CreateIndexTimeoutIsFinalAfterIndexTimeout) {
   auto c = config();
   c.request_timeout = 200ms;

@@ -12,6 +12,7 @@
 
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
+#include "support/wait.hpp"
 
 namespace index_optimizer::testing {
 namespace {
@@ -73,6 +74,32 @@ TEST(SystemdNotify, ReadyWatchdogAndStopping) {
   d.process().send_signal(SIGTERM);
   EXPECT_TRUE(notify.wait_for("STOPPING=1", std::chrono::seconds(10))) << d.output();
   EXPECT_EQ(d.process().wait_for_exit(std::chrono::seconds(15)), 0);
+}
+
+// A consumer retrying an unreachable Redis is failing, not wedged: the pings go on while /readyz
+// shows the outage, so systemd does not restart the daemon into a start-up it cannot finish
+// without Redis (and, after StartLimitBurst, leave the unit failed once Redis is back).
+TEST(SystemdNotify, WatchdogKeepsPingingWhileRedisIsDown) {
+  redis_server redis;
+  notify_socket notify;
+  daemon_process d(
+      "optimizer:\n  enabled: false\n"
+      "redis:\n  connect_timeout: 200ms\n  command_timeout: 500ms\n",
+      redis.url(), {{"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "400000"}});
+  ASSERT_TRUE(notify.wait_for("READY=1", std::chrono::seconds(20))) << d.output();
+  redis.stop();
+  ASSERT_TRUE(wait_until([&] { return d.get("/readyz").status == 503; })) << d.output();
+  ASSERT_TRUE(wait_until([&] {
+    return d.output().find("ingest: redis call failed") != std::string::npos;
+  })) << d.output();
+  notify.wait_for("no such message", std::chrono::milliseconds(500));  // reads what was queued
+  // Several watchdog intervals (200 ms) pass with Redis down.
+  const auto pings_before = notify.count("WATCHDOG=1");
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < end)
+    notify.wait_for("no such message", std::chrono::milliseconds(100));
+  EXPECT_GE(notify.count("WATCHDOG=1"), pings_before + 5) << d.output();
+  EXPECT_EQ(d.get("/readyz").status, 503u);
 }
 
 TEST(SystemdNotify, NotReadyUntilRedisAnswers) {

@@ -4,6 +4,8 @@
 #include <bit>
 #include <stdexcept>
 
+#include "window_store/window_store.hpp"
+
 namespace index_optimizer::testing {
 namespace {
 
@@ -178,6 +180,7 @@ group_state read_group_state(redis_connection& connection, const std::string& st
       if (key == "name") ours = kv[i + 1].to_optional_string() == group;
       if (key == "pending") here.pending = kv[i + 1].to_integer();
       if (key == "lag") here.lag = kv[i + 1].to_integer();
+      if (key == "entries-read") here.entries_read = kv[i + 1].to_integer();
     }
     if (ours) return here;
   }
@@ -189,6 +192,92 @@ redis_connection connect_or_throw(const redis_endpoint& endpoint) {
       redis_connection::connect(endpoint, std::chrono::seconds(5), std::chrono::seconds(10));
   if (!connected) throw std::runtime_error(connected.error().message);
   return std::move(*connected);
+}
+
+std::vector<std::string> window_differences(redis_connection& connection, const config& cfg,
+                                            const std::vector<test_namespace>& namespaces,
+                                            const event_reference& reference) {
+  std::vector<std::string> out;
+  for (const auto kind : k_all_windows) {
+    for (const auto& ns : namespaces) {
+      const std::string where = ns.id + " (" + std::string(to_string(kind)) + " window)";
+      auto stats = read_namespace_window(connection, cfg, ns.id, kind);
+      if (!stats) {
+        out.push_back(where + ": read failed: " + stats.error().message);
+        continue;
+      }
+      const auto events = reference.events.find(ns.id);
+      const std::uint64_t expected_events = events == reference.events.end() ? 0 : events->second;
+      if (stats->events != expected_events) {
+        out.push_back(where + ": " + std::to_string(stats->events) + " events, expected " +
+                      std::to_string(expected_events));
+      }
+      const auto fields = reference.fields.find(ns.id);
+      const std::size_t expected_fields =
+          fields == reference.fields.end() ? 0 : fields->second.size();
+      if (stats->fields.size() != expected_fields) {
+        out.push_back(where + ": " + std::to_string(stats->fields.size()) + " fields, expected " +
+                      std::to_string(expected_fields));
+      }
+      if (fields == reference.fields.end()) continue;
+      for (const auto& [path, expected] : fields->second) {
+        const auto* field = stats->find(path);
+        if (field == nullptr) {
+          out.push_back(where + " " + path + ": missing");
+          continue;
+        }
+        if (field->count != expected.count) {
+          out.push_back(where + " " + path + ": count " + std::to_string(field->count) +
+                        ", expected " + std::to_string(expected.count));
+        }
+        if (field->type_votes != expected.type_votes) {
+          out.push_back(where + " " + path + ": type votes differ");
+        }
+        if (field->kind_counts != expected.kind_counts) {
+          out.push_back(where + " " + path + ": kind counts differ");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<malformed_event> malformed_events(const std::string& known_namespace,
+                                              const malformed_event_limits& limits) {
+  const std::string& ns = known_namespace;
+  const std::string good_filter = R"({"must": [{"key": "color", "match": {"value": "red"}}]})";
+  std::string deep = "1";
+  for (std::size_t i = 0; i < limits.max_filter_depth + 8; ++i)
+    deep = "[" + deep + "]";
+  std::string many = R"({"must": [)";
+  for (std::size_t i = 0; i <= limits.max_conditions; ++i)
+    many += std::string(i == 0 ? "" : ",") + R"({"key": "k", "match": {"value": 1}})";
+  many += "]}";
+  return {
+      {decode_reason::missing_namespace, {{"filter", good_filter}}},
+      {decode_reason::invalid_namespace, {{"namespace", "bad\nname"}, {"filter", good_filter}}},
+      {decode_reason::unknown_namespace, {{"namespace", "nobody"}, {"filter", good_filter}}},
+      {decode_reason::duplicate_entry_field,
+       {{"namespace", ns}, {"filter", good_filter}, {"filter", good_filter}}},
+      {decode_reason::missing_filter, {{"namespace", ns}}},
+      {decode_reason::both_filter_and_fields,
+       {{"namespace", ns}, {"filter", good_filter}, {"fields", "[\"a\"]"}}},
+      {decode_reason::invalid_timestamp,
+       {{"namespace", ns}, {"ts", "yesterday"}, {"filter", good_filter}}},
+      {decode_reason::invalid_latency,
+       {{"namespace", ns}, {"latency_ms", "-1"}, {"filter", good_filter}}},
+      {decode_reason::too_large,
+       {{"namespace", ns},
+        {"filter", good_filter},
+        {"padding", std::string(limits.max_event_bytes + 16, 'x')}}},
+      {decode_reason::too_deep, {{"namespace", ns}, {"filter", R"({"must": )" + deep + "}"}}},
+      {decode_reason::invalid_json, {{"namespace", ns}, {"filter", "{not json"}}},
+      {decode_reason::unrecognised_filter, {{"namespace", ns}, {"filter", "[1, 2]"}}},
+      {decode_reason::invalid_filter,
+       {{"namespace", ns}, {"filter", R"({"must": [{"key": "a", "match": {"nope": 1}}]})"}}},
+      {decode_reason::too_many_conditions, {{"namespace", ns}, {"filter", many}}},
+      {decode_reason::invalid_field, {{"namespace", ns}, {"fields", "[\"\"]"}}},
+  };
 }
 
 }  // namespace index_optimizer::testing

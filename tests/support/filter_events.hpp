@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "config/config.hpp"
 #include "filter_decoder/condition_kind.hpp"
+#include "filter_decoder/decode_reason.hpp"
 #include "index_type/index_type.hpp"
 #include "redis/redis_connection.hpp"
 
@@ -66,16 +68,42 @@ void register_namespace(redis_connection& connection, const std::string& key_pre
 void add_events(redis_connection& connection, const std::string& stream,
                 const std::vector<entry_fields>& events);
 
-// The consumer group's pending count and lag from XINFO GROUPS (nullopt: no such group, or Redis
-// cannot tell the lag).
+// The consumer group's pending count, lag and entries read (delivered to a consumer) from XINFO
+// GROUPS (nullopt: no such group, or Redis cannot tell).
 struct group_state {
   std::optional<long long> pending;
   std::optional<long long> lag;
+  std::optional<long long> entries_read;
   bool drained() const { return pending == 0 && lag == 0; }
 };
 group_state read_group_state(redis_connection& connection, const std::string& stream,
                              const std::string& group);
 
 redis_connection connect_or_throw(const redis_endpoint& endpoint);
+
+// Every way the windows in Redis differ from `reference`, over both windows and each of
+// `namespaces`: event totals, the set of fields, each field's count, type votes and kind counts
+// (a failed read is a difference too). Empty when they agree.
+std::vector<std::string> window_differences(redis_connection& connection, const config& cfg,
+                                            const std::vector<test_namespace>& namespaces,
+                                            const event_reference& reference);
+
+// An entry the consumer must dead-letter, with the reason it must carry.
+struct malformed_event {
+  decode_reason reason;
+  entry_fields fields;
+};
+
+// The ingest limits the oversized shapes must exceed (a test that lowers them gets small entries).
+struct malformed_event_limits {
+  std::size_t max_event_bytes = 65536;
+  std::size_t max_filter_depth = 32;
+  std::size_t max_conditions = 1000;
+};
+
+// One entry for each decode reason, in k_all_decode_reasons order. Entries that must get past the
+// namespace checks name `known_namespace` (a registered namespace's name or id).
+std::vector<malformed_event> malformed_events(const std::string& known_namespace,
+                                              const malformed_event_limits& limits = {});
 
 }  // namespace index_optimizer::testing

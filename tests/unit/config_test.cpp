@@ -426,6 +426,17 @@ TEST(ConfigEnvironment, EmptyStringClearsAStringKey) {
   EXPECT_FALSE(cfg.qdrant.endpoint.has_value());
 }
 
+// Found by fuzz/config_fuzz.cpp: bytes that are not UTF-8 were stored as they came and rendered
+// back as something else.
+TEST(ConfigValidation, TextThatIsNotUtf8IsRejected) {
+  EXPECT_THAT(load_error("", {{"INDEX_OPTIMIZER_INGEST_STREAMS", "a, b\x91"}}),
+              HasSubstr("environment variable INDEX_OPTIMIZER_INGEST_STREAMS: ingest.streams: is "
+                        "not valid UTF-8 text"));
+  EXPECT_THAT(load_error("ingest:\n  group: \"g\xff\"\n"),
+              HasSubstr("test.yaml:2:3: ingest.group: is not valid UTF-8 text"));
+  EXPECT_EQ(load("ingest:\n  group: \"gr\xc3\xbc\xc3\x9f\"\n").ingest.group, "gr\xc3\xbc\xc3\x9f");
+}
+
 TEST(ConfigEnvironment, SnapshotReadsTheProcessEnvironment) {
   ASSERT_EQ(setenv("INDEX_OPTIMIZER_TEST_SNAPSHOT", "a=b", 1), 0);
   const auto env = environment_snapshot();
@@ -527,6 +538,20 @@ TEST(ConfigRender, EffectiveConfigLoadsBackToTheSameConfig) {
   for (const key_info& key : config_keys()) {
     EXPECT_THAT(rendered, HasSubstr(std::string(key.name) + ":")) << key.path();
   }
+}
+
+// Found by fuzz/config_fuzz.cpp: the key read from api_key_file was rendered as
+// `api_key: "<redacted>"` beside api_key_file, which the loader rejects as set twice.
+TEST(ConfigRender, KeyFromApiKeyFileRendersAsTheFileAlone) {
+  testing::temp_dir dir;
+  write_file(dir.path() / "key", "file-secret-42\n");
+  const config original = load(
+      "qdrant:\n  url: https://q.example\n  api_key_file: " + (dir.path() / "key").string() + "\n");
+  ASSERT_EQ(original.qdrant.api_key, "file-secret-42");
+  const std::string rendered = render_effective_config(original);
+  EXPECT_THAT(rendered, Not(HasSubstr("file-secret-42")));
+  EXPECT_THAT(rendered, HasSubstr("api_key: \"\""));
+  EXPECT_EQ(load(rendered), original) << rendered;
 }
 
 TEST(ConfigReload, DescribesReloadableChangesAndNamesRestartKeys) {

@@ -263,6 +263,16 @@ TEST(FilterDecoderQdrant, MalformedNestedIsInvalid) {
             decode_reason::invalid_filter);
 }
 
+// Found by fuzz/filter_entry_fuzz.cpp: the nested key is part of every path under it, so a
+// control character in it must be rejected like one in a field name.
+TEST(FilterDecoderQdrant, NestedKeyWithAControlCharacterIsAnInvalidField) {
+  EXPECT_EQ(reason_of(R"({"must": {"nested": {"key": "a\u007f", "filter": {"must": [
+                          {"key": "b", "match": {"value": 1}}]}}}})"),
+            decode_reason::invalid_field);
+  EXPECT_EQ(reason_of(R"({"must": {"nested": {"key": "a\nb", "filter": {}}}})"),
+            decode_reason::invalid_field);
+}
+
 TEST(FilterDecoderQdrant, FieldConditionWithSeveralClausesMergesKinds) {
   EXPECT_THAT(fields_of(R"({"must": {"key": "n", "match": {"value": 5}, "range": {"lt": 9},
                                      "values_count": {"gt": 0}}})"),

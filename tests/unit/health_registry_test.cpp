@@ -37,6 +37,21 @@ TEST(HealthRegistry, ReportedFailureHoldsUntilNextHeartbeat) {
   EXPECT_TRUE(h.components()[0].ok);
 }
 
+TEST(HealthRegistry, AFailingComponentIsAliveAndAStalledOneIsNot) {
+  health_registry h;
+  h.register_component("consumer", std::chrono::milliseconds(50));
+  EXPECT_FALSE(h.alive()) << "nothing heard from it yet";
+  h.report_failure("consumer", "redis unreachable");
+  EXPECT_TRUE(h.alive()) << "retrying a failure is not being wedged";
+  EXPECT_FALSE(health_registry::all_ok(h.components()));
+  h.heartbeat("consumer");
+  EXPECT_TRUE(h.alive());
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(60)) {
+  }
+  EXPECT_FALSE(h.alive()) << "neither progress nor a failure within the stall limit";
+}
+
 TEST(HealthRegistry, ChecksRunOnEvaluate) {
   health_registry h;
   int calls = 0;

@@ -61,6 +61,17 @@ TEST(IndexAnalyticsQuery, UsageRejectsBadParameters) {
   EXPECT_EQ(q.errors()[0].type, "int_parsing");
 }
 
+// Found by fuzz/query_params_fuzz.cpp: hours * 3600000 overflowed int64, and
+// 144115188075855896h wrapped around to exactly 24 h.
+TEST(IndexAnalyticsQuery, UsagePeriodTooLongForMillisecondsNamesNoWindow) {
+  for (const auto* period : {"4852094820647174142h", "144115188075855896h", "18446744073709551615d",
+                             "106751991167301d"}) {
+    const auto q = parse_usage_query({{"period", period}}, windows());
+    ASSERT_FALSE(q) << period;
+    EXPECT_EQ(q.errors()[0].type, "value_error") << period;
+  }
+}
+
 TEST(IndexAnalyticsQuery, SuggestionsHoursMustNameAWindow) {
   auto q = parse_suggestions_query({}, windows());
   ASSERT_TRUE(q);

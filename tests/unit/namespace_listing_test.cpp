@@ -71,6 +71,19 @@ TEST(NamespaceListing, CursorsRoundTripAndForeignOnesAreRejected) {
     EXPECT_FALSE(decode_list_cursor(bad).has_value()) << bad;
 }
 
+// Found by fuzz/query_params_fuzz.cpp: o9223372036854775807 with limit=1 overflowed the page
+// number in select_namespaces.
+TEST(NamespaceListing, CursorsBeyondAnyListInMemoryAreRejected) {
+  EXPECT_EQ(decode_list_cursor(encode_list_cursor(k_max_list_cursor_offset)),
+            k_max_list_cursor_offset);
+  EXPECT_FALSE(decode_list_cursor(encode_list_cursor(k_max_list_cursor_offset + 1)));
+  EXPECT_FALSE(decode_list_cursor("o9223372036854775807"));
+  const auto page = parse_list_page({{"limit", "1"}, {"cursor", "o9223372036854775807"}});
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.errors().front().location,
+            (error_location{std::string("query"), std::string("cursor")}));
+}
+
 TEST(NamespaceListing, SimplePatternsCoverAnchorsAndWildcards) {
   std::string why;
   const auto match = [&](std::string_view regex, std::string_view text, bool cs = true) {

@@ -288,6 +288,11 @@ TEST(Rfc3339Time, FormatsUtcWithMicrosecondsOnlyWhenPresent) {
   // Sub-microsecond parts are truncated, not rounded.
   EXPECT_EQ(format_rfc3339(system_clock::time_point{1705314600s + 999ns}), "2024-01-15T10:30:00Z");
   EXPECT_EQ(format_rfc3339(system_clock::time_point{951782400s}), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(system_clock::time_point{7258118399s + 999999us}),
+            "2199-12-31T23:59:59.999999Z");
+  EXPECT_EQ(format_rfc3339(system_clock::time_point{-1s}), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_rfc3339(system_clock::time_point{1796023096470ms}),
+            "2026-11-30T07:18:16.470000Z");
 }
 
 TEST(Rfc3339Time, ParsesZuluOffsetsAndFractions) {
