@@ -13,6 +13,9 @@ namespace {
 // A sample is evidence for an operator, not a replay: 2 KiB shows any realistic filter.
 constexpr std::size_t k_sample_bytes = 2048;
 
+// ARGV[4] of the commit script, 0-based here: the pending count the consumer expects.
+constexpr std::size_t k_held_arg = 3;
+
 void add_observation(field_delta& delta, const field_observation& field, const decoded_event& event,
                      std::int64_t ts_ms) {
   ++delta.count;
@@ -125,6 +128,11 @@ std::uint64_t batch_aggregate::namespace_events(std::string_view namespace_id, w
   return 0;
 }
 
+void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere) {
+  request.args.at(k_held_arg) =
+      std::to_string(held_elsewhere < 0 ? -1 : held_elsewhere + request.batch_ids);
+}
+
 commit_request batch_aggregate::encode(const commit_target& target, std::int64_t held_elsewhere,
                                        const writer_sums* sums) const {
   commit_request request;
@@ -149,8 +157,9 @@ commit_request batch_aggregate::encode(const commit_target& target, std::int64_t
   args.push_back(target.group);
   args.push_back(target.consumer);
   args.push_back(target.consumer_token);
-  args.push_back(std::to_string(
-      held_elsewhere < 0 ? -1 : held_elsewhere + static_cast<std::int64_t>(ids.size())));
+  request.batch_ids = static_cast<std::int64_t>(ids.size());
+  args.emplace_back();  // k_held_arg
+  set_held_elsewhere(request, held_elsewhere);
   args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.front()));
   args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.back()));
   args.push_back(std::to_string(ids.size()));

@@ -46,7 +46,15 @@ struct commit_target {
 struct commit_request {
   std::vector<std::string> keys;
   std::vector<std::string> args;
+  // The batch's distinct entry ids: with what the consumer holds elsewhere, the pending count
+  // the script expects (set_held_elsewhere).
+  std::int64_t batch_ids = 0;
 };
+
+// Sets, in an encoded request, what the consumer holds unacknowledged besides the batch (-1: it
+// cannot tell). The consumer encodes a commit while its last reads are still in flight, and
+// learns how many entries they returned only afterwards.
+void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 
 // Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
 // fields must not make the commit script fail after it started writing).

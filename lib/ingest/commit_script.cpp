@@ -25,7 +25,9 @@ const redis_script& commit_script() {
 --     analytics-only bucket count (events too old for the decision window), per bucket: start,
 --       bucket key, events, log entry;
 --     sample count, per sample: path, sample, r, r ordinals (1-based, decision buckets first) of
---       the buckets above holding the path.
+--       the buckets above holding the path;
+--   when the call is large, one more argument that the script ignores (append_commit's read
+--   boundary).
 local stream, dead, unfolded, due_d, due_a = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local tokens = KEYS[6]
 local group, consumer, token, expected = nxt(), nxt(), nxt(), tonumber(nxt())
@@ -199,6 +201,14 @@ return {'ok', acked, late[1], late[2], check, synced}
   return script;
 }
 
+constexpr std::size_t k_redis_read_chunk = 16 * 1024;
+
+// Ends a large pipelined commit (append_commit): the shortest argument Redis reads exactly.
+const std::string& read_boundary() {
+  static const std::string boundary(32 * 1024, '\0');
+  return boundary;
+}
+
 }  // namespace
 
 redis_result<void> load_commit_script(redis_connection& connection) {
@@ -219,6 +229,18 @@ redis_result<void> append_commit(redis_connection& connection, const commit_requ
   argv.push_back(key_count);
   argv.insert(argv.end(), request.keys.begin(), request.keys.end());
   argv.insert(argv.end(), request.args.begin(), request.args.end());
+  // Redis reads a client's commands 16 KiB at a time (PROTO_IOBUF_LEN) and runs every complete
+  // command it has read before it writes any reply. A commit larger than that arrives in several
+  // reads, and the reads the consumer sends right after it (to be served while it decodes) then
+  // tend to land in the same read as the commit's tail: Redis runs them right after the script
+  // and sends the script's reply only with theirs, so the consumer waits for both and Redis
+  // idles until the next commit (a quarter of the throughput at 5000 events per commit). An
+  // argument of at least 32 KiB (PROTO_MBULK_BIG_ARG) is read to its exact end and no further,
+  // so a large commit ends with one, which the script ignores. Only speed depends on this.
+  std::size_t bytes = 0;
+  for (const auto arg : argv)
+    bytes += arg.size() + 16;  // "$<length>\r\n...\r\n"
+  if (bytes > k_redis_read_chunk) argv.push_back(read_boundary());
   return connection.append(std::span<const std::string_view>(argv));
 }
 

@@ -352,7 +352,8 @@ redis_result<void> stream_consumer::read_new() {
     return error_reply("unexpected XREADGROUP reply", to_redis_reply(current_read_.root()));
   }
   // A full read says more is waiting: keep reads in flight while this one is decoded.
-  if (entries_.size() >= static_cast<std::size_t>(cfg_.ingest.batch_size)) {
+  backlog_ = entries_.size() >= static_cast<std::size_t>(cfg_.ingest.batch_size);
+  if (backlog_) {
     if (auto topped = top_up_reads(); !topped) return topped;
   }
   return process(entries_);
@@ -472,19 +473,32 @@ void stream_consumer::dead_letter(const stream_entry_view& entry, decode_reason 
 
 redis_result<void> stream_consumer::commit() {
   if (batch_.empty()) return {};
-  // At most one commit in flight: the previous outcome decides whether this batch still counts.
-  // The reads in flight are taken in too: Redis writes replies only between event-loop turns, so
-  // a read queued in the same turn as the commit would reach us only after the script ended;
-  // taken in now, they are what this thread decodes while the script runs.
-  if (auto received = receive_all(); !received) return received;
+  // At most one commit in flight: the previous outcome decides whether this batch still counts
+  // and what the writer sums hold. It was sent before every read still in flight, so it arrives
+  // without waiting for them.
+  while (commit_in_flight_) {
+    if (auto received = receive_one(); !received) return received;
+  }
   if (recovering_ || batch_.empty()) return {};  // the previous commit was stale
-  // What this consumer holds besides the batch: the reads taken in above, not yet processed.
-  // Never recovering here, so its whole pending list has been read: the batch and these are all
-  // of it unless something took entries away, which the script's count then tells.
+  // Encoding takes a while (about 1.8 ms per 5000 events): with a backlog, Redis serves reads
+  // meanwhile instead of waiting for the script.
+  if (backlog_) {
+    if (auto topped = top_up_reads(); !topped) return topped;
+  }
+  auto request = batch_.encode(target_, -1, &sums_);
+  // Then every read in flight is taken in before the commit goes out: the script compares the
+  // consumer's pending count with all it holds, so the consumer must know what they returned;
+  // and Redis writes replies only between event-loop turns, so a read queued behind the script
+  // would reach us only after it ended. Taken in now, they are what this thread decodes while
+  // the script runs.
+  if (auto received = receive_all(); !received) return received;
+  // What this consumer holds besides the batch: the reads taken in, not yet processed. Never
+  // recovering here, so its whole pending list has been read: the batch and these are all of it
+  // unless something took entries away, which the script's count then tells.
   std::int64_t held_elsewhere = 0;
   for (const auto& read : received_)
     held_elsewhere += static_cast<std::int64_t>(xreadgroup_entry_count(read.root()));
-  const auto request = batch_.encode(target_, held_elsewhere, &sums_);
+  set_held_elsewhere(request, held_elsewhere);
   log_debug("ingest: committing", {{"stream", stream_},
                                    {"entries", batch_.entries()},
                                    {"keys", request.keys.size()},

@@ -208,6 +208,13 @@ TEST(BatchAggregate, EncodesTheTokenAndThePendingCountItExpects) {
       batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 0, "tok"}, 7);
   const std::vector<std::string> head(request.args.begin(), request.args.begin() + 7);
   EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "tok", "9", "3-0", "5-1", "2"}));
+  // The consumer encodes before its last reads are in, and sets what they hold afterwards.
+  auto later = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 0, "tok"});
+  EXPECT_EQ(later.args[3], "-1");
+  set_held_elsewhere(later, 7);
+  EXPECT_EQ(later.args, request.args);
+  set_held_elsewhere(later, -1);
+  EXPECT_EQ(later.args[3], "-1");
   // Ids past 15 characters (no short-string storage) are formatted whole.
   batch_aggregate wide(k_windows);
   wide.add_entry({1764489876543, 12345});
