@@ -2,7 +2,7 @@
 // itself: a bare consumer that only reads and acknowledges (XREADGROUP + XACK in batches).
 //
 //   ingest_bench [--events N] [--redis-url redis://host:port/db] [--commit-max-events N]
-//                [--verbose]
+//                [--skip-bare] [--commandstats] [--verbose]
 //
 // Without --redis-url it starts its own redis-server (/usr/bin/redis-server) on a free port in a
 // temporary directory. It fills one stream with N realistic filter-query events (default
@@ -12,9 +12,12 @@
 // counts + XACK atomically). Prints both rates, their ratio and the process RSS. Keys are written
 // under the prefix "bench:" and the stream "bench:{events}", and deleted at the end. The ingest
 // config is the default one (ingest.commit_max_events 5000 unless --commit-max-events says
-// otherwise); --verbose logs every commit's size. CPU per event is reported for the client
-// process and for redis-server, so the figures mean something on a busy machine too.
-// Not a timed test: run by hand (`ninja -C build ingest_bench && build/bench/ingest_bench`).
+// otherwise); --verbose logs every commit's size. --skip-bare drains only with ingest_service (for
+// profiling Redis or the client alone); --commandstats prints Redis' per-command time per event
+// for the ingest phase (commands a script runs are listed too: their time is part of evalsha's).
+// CPU per event is reported for the client process and for redis-server, so the figures mean
+// something on a busy machine too. Not a timed test: run by hand (`ninja -C build ingest_bench &&
+// build/bench/ingest_bench`).
 //
 //   ingest_bench --produce --redis-url URL --namespace NS [--namespace NS]... [--stream S]
 //                [--group G] [--max-lag N] [--seconds S]
@@ -246,6 +249,8 @@ void fill(redis_connection& connection, std::size_t events) {
 struct cpu_times {
   double client = 0;
   double redis = 0;
+  double client_sys = 0;  // of `client`, in the kernel (socket reads and writes)
+  double redis_sys = 0;
 };
 
 double info_number(const std::string& info, const std::string& key) {
@@ -261,15 +266,44 @@ cpu_times cpu_now(redis_connection& connection) {
   };
   const auto info = run(connection, {"INFO", "cpu"}).as_string();
   return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
-          info_number(info, "used_cpu_user") + info_number(info, "used_cpu_sys")};
+          info_number(info, "used_cpu_user") + info_number(info, "used_cpu_sys"),
+          seconds(usage.ru_stime), info_number(info, "used_cpu_sys")};
 }
 
 void print_cpu(const std::string& what, const cpu_times& before, const cpu_times& after,
                std::size_t events) {
   const double n = static_cast<double>(events);
   std::cout << "  CPU per event (" << what << "): client "
-            << (after.client - before.client) / n * 1e6 << " us, redis "
-            << (after.redis - before.redis) / n * 1e6 << " us\n";
+            << (after.client - before.client) / n * 1e6 << " us ("
+            << (after.client_sys - before.client_sys) / n * 1e6 << " in the kernel), redis "
+            << (after.redis - before.redis) / n * 1e6 << " us ("
+            << (after.redis_sys - before.redis_sys) / n * 1e6 << " in the kernel)\n";
+}
+
+// INFO commandstats since the last CONFIG RESETSTAT, as Redis time per event (wall time inside
+// Redis: on a busy machine it includes preemption, so compare commands with each other).
+void print_commandstats(redis_connection& connection, std::size_t events) {
+  const auto info = run(connection, {"INFO", "commandstats"}).as_string();
+  std::cout << "  redis commandstats (us per event, calls):\n";
+  std::size_t at = 0;
+  while ((at = info.find("cmdstat_", at)) != std::string::npos) {
+    const auto end = info.find('\r', at);
+    const std::string line = info.substr(at + 8, end - at - 8);
+    at = end;
+    const auto colon = line.find(':');
+    const std::string name = line.substr(0, colon);
+    if (name == "info" || name == "config" || name == "ping") continue;
+    // name:calls=N,usec=N,usec_per_call=N,...
+    const auto value = [&](const std::string& key) {
+      const auto from = line.find(key + "=", colon);
+      return from == std::string::npos ? 0.0
+                                       : std::strtod(line.c_str() + from + key.size() + 1, nullptr);
+    };
+    const double usec = value(",usec");
+    const double calls = value(":calls");
+    std::cout << "    " << name << ": " << usec / static_cast<double>(events) << " us, "
+              << static_cast<long>(calls) << " calls\n";
+  }
 }
 
 struct group_state {
@@ -409,12 +443,18 @@ int main(int argc, char** argv) {
   std::string url;
   int commit_max_events = 0;
   bool verbose = false;
+  bool skip_bare = false;
+  bool commandstats = false;
   bool producing = false;
   produce_options producer;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--verbose") {
       verbose = true;
+    } else if (flag == "--skip-bare") {
+      skip_bare = true;
+    } else if (flag == "--commandstats") {
+      commandstats = true;
     } else if (flag == "--produce") {
       producing = true;
     } else if (i + 1 < argc && flag == "--stream") {
@@ -435,9 +475,9 @@ int main(int argc, char** argv) {
       commit_max_events = std::stoi(argv[++i]);
     } else {
       die("unknown flag " + flag +
-          " (use --events N, --redis-url URL, --commit-max-events N, --verbose; or --produce "
-          "--redis-url URL --namespace NS... [--stream S] [--group G] [--max-lag N] "
-          "[--seconds S])");
+          " (use --events N, --redis-url URL, --commit-max-events N, --skip-bare, --commandstats, "
+          "--verbose; or --produce --redis-url URL --namespace NS... [--stream S] [--group G] "
+          "[--max-lag N] [--seconds S])");
     }
   }
   if (producing) {
@@ -475,13 +515,17 @@ int main(int argc, char** argv) {
   cfg.ingest.consumer_name = "bench-1";
   if (commit_max_events > 0) cfg.ingest.commit_max_events = commit_max_events;
 
-  const auto bare_cpu_before = cpu_now(connection);
-  const double bare_seconds = bare_consumer(*endpoint.value, events, cfg.ingest.batch_size);
-  const auto bare_cpu_after = cpu_now(connection);
-  const double bare_rate = static_cast<double>(events) / bare_seconds;
-  std::cout << "bare XREADGROUP+XACK (batch " << cfg.ingest.batch_size << "): " << bare_seconds
-            << " s, " << static_cast<long>(bare_rate) << " events/s\n";
-  print_cpu("bare", bare_cpu_before, bare_cpu_after, events);
+  double bare_rate = 0;
+  if (!skip_bare) {
+    const auto bare_cpu_before = cpu_now(connection);
+    const double bare_seconds = bare_consumer(*endpoint.value, events, cfg.ingest.batch_size);
+    const auto bare_cpu_after = cpu_now(connection);
+    bare_rate = static_cast<double>(events) / bare_seconds;
+    std::cout << "bare XREADGROUP+XACK (batch " << cfg.ingest.batch_size << "): " << bare_seconds
+              << " s, " << static_cast<long>(bare_rate) << " events/s\n";
+    print_cpu("bare", bare_cpu_before, bare_cpu_after, events);
+  }
+  if (commandstats) run(connection, {"CONFIG", "RESETSTAT"});
 
   const long rss_before = rss_kib();
   prometheus::Registry registry;
@@ -517,7 +561,8 @@ int main(int argc, char** argv) {
     }
   }
   print_cpu("ingest", cpu_before, cpu_after, events);
-  std::cout << "ratio ingest/bare: " << rate / bare_rate << " (target >= 0.9)\n";
+  if (commandstats) print_commandstats(connection, events);
+  if (!skip_bare) std::cout << "ratio ingest/bare: " << rate / bare_rate << " (target >= 0.9)\n";
   std::cout << "RSS: " << rss_before / 1024 << " MiB before, " << rss_after / 1024
             << " MiB after draining\n";
 

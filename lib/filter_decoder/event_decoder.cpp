@@ -7,6 +7,7 @@
 
 #include "filter_decoder/filter_shape.hpp"
 #include "filter_decoder/json_sample.hpp"
+#include "filter_decoder/json_tape.hpp"
 #include "filter_decoder/value_types.hpp"
 #include "filter_decoder/walk_context.hpp"
 
@@ -14,6 +15,8 @@ namespace index_optimizer {
 namespace {
 
 namespace json = boost::json;
+
+constexpr std::size_t k_max_spare_paths = 64;
 
 decode_failure failure(decode_reason reason, std::string message) {
   return decode_failure{reason, std::move(message)};
@@ -83,14 +86,18 @@ std::optional<decode_failure> collect(std::span<const entry_field> entry, contra
 
 event_decoder::event_decoder(const decode_limits& limits)
     : limits_(limits),
-      arena_(arena_buffer_.data(), arena_buffer_.size()),
-      parser_(json::storage_ptr(), parse_options_for(limits), parser_buffer_.data(),
-              parser_buffer_.size()) {}
+      document_(std::make_unique<json_tape::document>(parse_options_for(limits))) {}
+
+event_decoder::~event_decoder() = default;
 
 std::optional<decode_failure> event_decoder::decode_json(std::string_view text, bool is_field_list,
                                                          filter_dialect& dialect,
                                                          std::vector<field_observation>& fields) {
   const std::string_view what = is_field_list ? "fields" : "filter";
+  // Kept up to a bound: a caller handing in a different, full vector each time must not grow it.
+  for (auto& field : fields) {
+    if (spare_paths_.size() < k_max_spare_paths) spare_paths_.push_back(std::move(field.path));
+  }
   fields.clear();
   dialect = is_field_list ? filter_dialect::field_list : filter_dialect::empty;
   if (text.size() > limits_.max_value_bytes) {
@@ -100,28 +107,21 @@ std::optional<decode_failure> event_decoder::decode_json(std::string_view text, 
   }
 
   std::optional<decode_failure> result;
-  {
-    // The tree lives in the arena; it is gone before the arena is released below.
-    parser_.reset(&arena_);
-    boost::system::error_code error;
-    parser_.write(text.data(), text.size(), error);
-    if (error == json::error::too_deep) {
-      result = failure(decode_reason::too_deep, "the " + std::string(what) +
-                                                    " value nests deeper than " +
-                                                    std::to_string(limits_.max_depth) + " levels");
-    } else if (error) {
-      result = failure(decode_reason::invalid_json,
-                       "the " + std::string(what) + " value is not valid JSON: " + error.message());
-    } else {
-      const json::value parsed = parser_.release();
-      filter_walk::walk_context context(limits_, fields);
-      const bool ok = is_field_list ? filter_walk::walk_field_list(parsed, context)
-                                    : filter_walk::walk_filter(parsed, context, dialect);
-      if (!ok) result = context.take_failure();
-    }
+  boost::system::error_code error;
+  const json_tape::value* parsed = document_->parse(text, error);
+  if (error == json::error::too_deep) {
+    result =
+        failure(decode_reason::too_deep, "the " + std::string(what) + " value nests deeper than " +
+                                             std::to_string(limits_.max_depth) + " levels");
+  } else if (error) {
+    result = failure(decode_reason::invalid_json,
+                     "the " + std::string(what) + " value is not valid JSON: " + error.message());
+  } else {
+    filter_walk::walk_context context(limits_, fields, &spare_paths_);
+    const bool ok = is_field_list ? filter_walk::walk_field_list(*parsed, context)
+                                  : filter_walk::walk_filter(*parsed, context, dialect);
+    if (!ok) result = context.take_failure();
   }
-  parser_.reset();
-  arena_.release();
   return result;
 }
 
@@ -177,7 +177,12 @@ std::optional<decode_failure> event_decoder::decode(std::span<const entry_field>
   out.namespace_ref.assign(*fields.namespace_ref);
   out.ts_ms = ts_ms;
   out.latency_ms = latency_ms;
-  out.sample_truncated = compact_json_sample(text, limits_.max_sample_bytes, out.sample_filter);
+  if (limits_.max_sample_bytes == 0) {  // the consumer compacts the few samples it sends itself
+    out.sample_filter.clear();
+    out.sample_truncated = !text.empty();
+  } else {
+    out.sample_truncated = compact_json_sample(text, limits_.max_sample_bytes, out.sample_filter);
+  }
   return std::nullopt;
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 
 #include <array>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,14 +41,19 @@ struct decoded_event {
 // A stream entry's field/value pairs, in entry order.
 using entry_field = std::pair<std::string_view, std::string_view>;
 
-// Decodes stream entries. It owns a JSON parser and a memory arena that every decode reuses, so
-// the steady state allocates only the output strings that outgrow the previous event's. Keep one
-// per consumer thread; it is neither copyable nor movable (the parser points into the arena).
+namespace json_tape {
+class document;
+}
+
+// Decodes stream entries. It owns a JSON parser and the tree it builds (json_tape), which every
+// decode reuses, so the steady state allocates nothing. Keep one per consumer thread; it is
+// neither copyable nor movable.
 class event_decoder {
  public:
   explicit event_decoder(const decode_limits& limits = {});
   event_decoder(const event_decoder&) = delete;
   event_decoder& operator=(const event_decoder&) = delete;
+  ~event_decoder();
 
   // Decodes one entry into `out` (overwritten, its capacity reused). `entry_id_ms` is the
   // milliseconds part of the entry id, the event time when there is no `ts`. Returns the failure,
@@ -72,12 +76,9 @@ class event_decoder {
                                             std::vector<field_observation>& fields);
 
   decode_limits limits_;
-  // The parser's working stack and the arena for parsed values: most events fit in them, so a
-  // decode allocates nothing for the JSON tree.
-  std::array<unsigned char, 4096> parser_buffer_{};
-  std::array<unsigned char, 16384> arena_buffer_{};
-  boost::json::monotonic_resource arena_;
-  boost::json::parser parser_;
+  std::unique_ptr<json_tape::document> document_;
+  // The previous event's field path strings, whose buffers the next event's paths reuse.
+  std::vector<std::string> spare_paths_;
 };
 
 // One-off conveniences over a temporary event_decoder (tests, tools); the consumer keeps an

@@ -24,7 +24,10 @@ struct field_observation {
 // so that an event counts each field once. Merge rule: kinds are OR-ed; the types combine with
 // widen() (unknown gives way to a known type, integer+float -> float, keyword+uuid -> keyword) and
 // when two known types have no common index the first one seen stays.
+// `spare_paths`, when given, supplies the new observation's path string (its buffer reused), so a
+// decoder that recycles its previous event's paths there allocates nothing per field.
 void add_observation(std::vector<field_observation>& fields, std::string_view prefix,
-                     std::string_view key, index_type type, condition_kinds kinds);
+                     std::string_view key, index_type type, condition_kinds kinds,
+                     std::vector<std::string>* spare_paths = nullptr);
 
 }  // namespace index_optimizer

@@ -24,7 +24,7 @@ std::string_view to_string(filter_dialect dialect) noexcept {
 namespace filter_walk {
 namespace {
 
-namespace json = boost::json;
+namespace json = json_tape;
 
 bool invalid_field(walk_context& context, std::size_t index, std::string what) {
   return context.fail(decode_reason::invalid_field,

@@ -1,6 +1,5 @@
 #include "filter_decoder/mixpeek_filter.hpp"
 
-#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 
@@ -9,7 +8,7 @@
 namespace index_optimizer::filter_walk {
 namespace {
 
-namespace json = boost::json;
+namespace json = json_tape;
 
 enum class mixpeek_operator {
   eq,

@@ -1,6 +1,5 @@
 #include "filter_decoder/qdrant_filter.hpp"
 
-#include <boost/json/value.hpp>
 #include <string>
 
 #include "filter_decoder/value_types.hpp"
@@ -8,7 +7,7 @@
 namespace index_optimizer::filter_walk {
 namespace {
 
-namespace json = boost::json;
+namespace json = json_tape;
 
 bool walk_condition(const json::value& condition, walk_context& context);
 

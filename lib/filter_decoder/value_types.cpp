@@ -1,6 +1,8 @@
 #include "filter_decoder/value_types.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace index_optimizer {
 namespace {
@@ -93,7 +95,19 @@ bool is_datetime(std::string_view text) noexcept {
 }
 
 bool has_control_character(std::string_view text) noexcept {
-  for (const char c : text) {
+  // Every field name of every event goes through here: eight bytes at a time. A byte below 0x20
+  // or equal to 0x7f sets its high bit in `hit` (bytes >= 0x80 never do).
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = 0x8080808080808080;
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + at, 8);
+    const std::uint64_t del = word ^ (ones * 0x7f);
+    const std::uint64_t hit = ((word - ones * 0x20) & ~word) | ((del - ones) & ~del);
+    if ((hit & highs) != 0) return true;
+  }
+  for (const char c : text.substr(at)) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) return true;
   }

@@ -2,7 +2,6 @@
 #include "filter_decoder/value_types.hpp"
 
 #include <algorithm>
-#include <boost/json/kind.hpp>
 #include <string>
 
 namespace index_optimizer::filter_walk {
@@ -24,7 +23,7 @@ bool walk_context::observe(std::string_view key, index_type type, condition_kind
     return fail(decode_reason::invalid_field,
                 "field name " + quoted(key) + " contains a control character");
   }
-  add_observation(fields_, prefix_, key, type, kinds);
+  add_observation(fields_, prefix_, key, type, kinds, spare_paths_);
   return true;
 }
 
@@ -58,22 +57,22 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-std::string_view json_kind(const boost::json::value& value) noexcept {
+std::string_view json_kind(const json_tape::value& value) noexcept {
   switch (value.kind()) {
-    case boost::json::kind::null:
+    case json_tape::kind::null:
       return "null";
-    case boost::json::kind::bool_:
+    case json_tape::kind::bool_:
       return "a boolean";
-    case boost::json::kind::int64:
-    case boost::json::kind::uint64:
+    case json_tape::kind::int64:
+    case json_tape::kind::uint64:
       return "an integer";
-    case boost::json::kind::double_:
+    case json_tape::kind::double_:
       return "a non-integer number";
-    case boost::json::kind::string:
+    case json_tape::kind::string:
       return "a string";
-    case boost::json::kind::array:
+    case json_tape::kind::array:
       return "an array";
-    case boost::json::kind::object:
+    case json_tape::kind::object:
       return "an object";
   }
   return "a value";

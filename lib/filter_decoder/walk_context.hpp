@@ -2,11 +2,11 @@
 
 // Internal to filter_decoder: the state shared by the dialect walkers while one filter is decoded.
 
-#include <boost/json/value.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "filter_decoder/json_tape.hpp"
 
 #include "filter_decoder/decode_limits.hpp"
 #include "filter_decoder/decode_reason.hpp"
@@ -18,8 +18,10 @@ namespace index_optimizer::filter_walk {
 // names the first problem found, which is the one a producer fixes first.
 class walk_context {
  public:
-  walk_context(const decode_limits& limits, std::vector<field_observation>& fields) noexcept
-      : limits_(limits), fields_(fields) {}
+  // `spare_paths`: strings whose buffers new observations' paths may take (add_observation).
+  walk_context(const decode_limits& limits, std::vector<field_observation>& fields,
+               std::vector<std::string>* spare_paths = nullptr) noexcept
+      : limits_(limits), fields_(fields), spare_paths_(spare_paths) {}
 
   // Counts one condition against decode_limits::max_conditions.
   [[nodiscard]] bool count_condition();
@@ -42,6 +44,7 @@ class walk_context {
  private:
   const decode_limits& limits_;
   std::vector<field_observation>& fields_;
+  std::vector<std::string>* spare_paths_;
   std::size_t conditions_ = 0;
   std::string prefix_;
   decode_failure failure_{decode_reason::invalid_filter, {}};
@@ -51,6 +54,6 @@ class walk_context {
 std::string quoted(std::string_view text);
 
 // The JSON kind of a value for messages: "string", "array", "object", "null", ...
-std::string_view json_kind(const boost::json::value& value) noexcept;
+std::string_view json_kind(const json_tape::value& value) noexcept;
 
 }  // namespace index_optimizer::filter_walk

@@ -13,6 +13,9 @@ namespace {
 // A sample is evidence for an operator, not a replay: 2 KiB shows any realistic filter.
 constexpr std::size_t k_sample_bytes = 2048;
 
+// ARGV[4] of the commit script, 0-based here: the pending count the consumer expects.
+constexpr std::size_t k_held_arg = 3;
+
 void add_observation(field_delta& delta, const field_observation& field, const decoded_event& event,
                      std::int64_t ts_ms) {
   ++delta.count;
@@ -30,40 +33,16 @@ void add_observation(field_delta& delta, const field_observation& field, const d
   delta.last_seen_ms = std::max(delta.last_seen_ms, ts_ms);
 }
 
-static_assert(k_log_slot_kind_counts - k_log_slot_type_votes == k_index_type_slots - 1);
-static_assert(k_log_slot_latency_histogram - k_log_slot_kind_counts == k_condition_kind_slots);
-
-// A field's delta as a bucket log record (window_store/bucket_log.hpp).
-log_record record_of(const field_delta& delta) {
-  log_record record{};
-  auto put = [&record](std::size_t slot, std::uint64_t value) {
-    record[slot] = static_cast<std::int64_t>(value);
-  };
-  put(k_log_slot_count, delta.count);
-  record[k_log_slot_first_seen] = delta.first_seen_ms;
-  record[k_log_slot_last_seen] = delta.last_seen_ms;
-  put(k_log_slot_latency_count, delta.latency_count);
-  put(k_log_slot_latency_sum, delta.latency_sum_us);
-  for (std::size_t slot = 1; slot < k_index_type_slots; ++slot)
-    put(k_log_slot_type_votes + slot - 1, delta.type_votes[slot]);
-  for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot)
-    put(k_log_slot_kind_counts + slot, delta.kind_counts[slot]);
-  for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket)
-    put(k_log_slot_latency_histogram + bucket, delta.latency_histogram[bucket]);
-  return record;
-}
-
 }  // namespace
 
 batch_aggregate::batch_aggregate(const std::array<window_spec, 2>& windows) : windows_(windows) {}
 
-void batch_aggregate::add_entry(std::string_view id, const stream_id& parsed) {
-  ids_.emplace_back(parsed, std::string(id));
+void batch_aggregate::add_entry(const stream_id& id) {
+  ids_.push_back(id);
 }
 
-bool batch_aggregate::holds_entry(std::string_view id) const noexcept {
-  return std::any_of(ids_.begin(), ids_.end(),
-                     [id](const auto& held) { return held.second == id; });
+bool batch_aggregate::holds_entry(const stream_id& id) const noexcept {
+  return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
 }
 
 batch_aggregate::bucket_delta& batch_aggregate::bucket_for(std::vector<bucket_delta>& buckets,
@@ -149,7 +128,13 @@ std::uint64_t batch_aggregate::namespace_events(std::string_view namespace_id, w
   return 0;
 }
 
-commit_request batch_aggregate::encode(const commit_target& target) const {
+void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere) {
+  request.args.at(k_held_arg) =
+      std::to_string(held_elsewhere < 0 ? -1 : held_elsewhere + request.batch_ids);
+}
+
+commit_request batch_aggregate::encode(const commit_target& target, std::int64_t held_elsewhere,
+                                       const writer_sums* sums) const {
   commit_request request;
   auto& keys = request.keys;
   auto& args = request.args;
@@ -160,27 +145,26 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
   };
   const window_keys decision(target.key_prefix, target.stream, window_kind::decision);
   const window_keys analytics(target.key_prefix, target.stream, window_kind::analytics);
-  keys = {target.stream, target.dead_letter_stream, decision.unfolded(), decision.due(),
-          analytics.due()};
+  keys = {target.stream,       target.dead_letter_stream,
+          decision.unfolded(), decision.due(),
+          analytics.due(),     consumer_tokens_key(target.key_prefix, target.stream)};
 
   // Ascending and distinct: the script confirms them by walking XPENDING's ordered list.
-  std::vector<const std::pair<stream_id, std::string>*> ids;
-  ids.reserve(ids_.size());
-  for (const auto& id : ids_)
-    ids.push_back(&id);
-  std::sort(ids.begin(), ids.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  ids.erase(std::unique(ids.begin(), ids.end(),
-                        [](const auto* a, const auto* b) { return a->first == b->first; }),
-            ids.end());
+  std::vector<stream_id> ids = ids_;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   args.reserve(8 + ids.size() + 64);
   args.push_back(target.group);
   args.push_back(target.consumer);
-  args.push_back(ids.empty() ? std::string("0-0") : ids.front()->second);
-  args.push_back(ids.empty() ? std::string("0-0") : ids.back()->second);
+  args.push_back(target.consumer_token);
+  request.batch_ids = static_cast<std::int64_t>(ids.size());
+  args.emplace_back();  // k_held_arg
+  set_held_elsewhere(request, held_elsewhere);
+  args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.front()));
+  args.push_back(ids.empty() ? std::string("0-0") : to_string(ids.back()));
   args.push_back(std::to_string(ids.size()));
-  for (const auto* id : ids)
-    args.push_back(id->second);
+  for (const auto& id : ids)
+    args.push_back(to_string(id));
 
   args.push_back(std::to_string(target.dead_letter_max_length));
   args.push_back(std::to_string(dead_letters_.size()));
@@ -209,7 +193,44 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     args.push_back(std::to_string(bucket.events));
     bucket_log_writer writer(bucket.events, bucket.fields.size());
     for (const auto& [path, delta] : bucket.fields)
-      writer.add(path, record_of(delta));
+      writer.add(path, to_log_record(delta));
+    args.push_back(writer.take());
+  };
+  // A decision bucket's writer sum: the version it builds on and the sum with this batch (every
+  // path of either), or version 0 and no sum when the caller keeps none.
+  auto append_sum = [&args, sums](std::string_view namespace_id, const bucket_delta& bucket) {
+    if (sums == nullptr) {
+      args.emplace_back("0");
+      args.emplace_back();
+      return;
+    }
+    const auto* held = sums->find(namespace_id, bucket.start_ms);
+    args.push_back(std::to_string(held == nullptr ? 0 : held->version));
+    std::size_t paths = bucket.fields.size();
+    if (held != nullptr) {
+      for (const auto& [path, sum] : held->fields)
+        paths += bucket.fields.contains(path) ? 0 : 1;
+    }
+    bucket_log_writer writer(bucket.events + (held == nullptr ? 0 : held->events), paths);
+    for (const auto& [path, delta] : bucket.fields) {
+      const field_delta* before = nullptr;
+      if (held != nullptr) {
+        const auto found = held->fields.find(path);
+        if (found != held->fields.end()) before = &found->second;
+      }
+      if (before == nullptr) {
+        writer.add(path, to_log_record(delta));
+        continue;
+      }
+      field_delta sum = *before;
+      combine(sum, delta);
+      writer.add(path, to_log_record(sum));
+    }
+    if (held != nullptr) {
+      for (const auto& [path, sum] : held->fields) {
+        if (!bucket.fields.contains(path)) writer.add(path, to_log_record(sum));
+      }
+    }
     args.push_back(writer.take());
   };
   args.push_back(std::to_string(namespaces_.size()));
@@ -230,6 +251,7 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
       args.push_back(start_a);
       args.push_back(key_index(analytics.bucket(namespace_id, start_a)));
       append_delta(bucket);
+      append_sum(namespace_id, bucket);
     }
     args.push_back(std::to_string(ns.windows[1].size()));
     for (const auto& bucket : ns.windows[1]) {
@@ -259,6 +281,21 @@ commit_request batch_aggregate::encode(const commit_target& target) const {
     }
   }
   return request;
+}
+
+void batch_aggregate::update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const {
+  // The same order as encode() numbered the decision buckets in.
+  std::size_t ordinal = 0;
+  for (const auto& [namespace_id, ns] : namespaces_) {
+    for (const auto& bucket : ns.windows[0]) {
+      if (std::find(synced.begin(), synced.end(), ordinal) != synced.end()) {
+        sums.add(namespace_id, bucket.start_ms, bucket.events, bucket.fields);
+      } else {
+        sums.forget(namespace_id, bucket.start_ms);
+      }
+      ++ordinal;
+    }
+  }
 }
 
 void batch_aggregate::clear() {

@@ -12,25 +12,14 @@
 
 #include "filter_decoder/decode_reason.hpp"
 #include "filter_decoder/event_decoder.hpp"
+#include "ingest/field_delta.hpp"
 #include "ingest/stream_entries.hpp"
+#include "ingest/writer_sums.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 #include "window_store/window_stats.hpp"
 
 namespace index_optimizer {
-
-// What one commit adds for one field in one bucket: the same quantities the window hashes hold
-// (window_stats.hpp), summed over the batch's events.
-struct field_delta {
-  std::uint64_t count = 0;
-  std::array<std::uint32_t, k_index_type_slots> type_votes{};
-  std::array<std::uint32_t, k_condition_kind_slots> kind_counts{};
-  std::uint64_t latency_count = 0;
-  std::uint64_t latency_sum_us = 0;
-  std::array<std::uint32_t, k_latency_buckets> latency_histogram{};
-  std::int64_t first_seen_ms = std::numeric_limits<std::int64_t>::max();
-  std::int64_t last_seen_ms = std::numeric_limits<std::int64_t>::min();
-};
 
 // An entry that cannot be counted, with what the dead-letter stream keeps of it.
 struct dead_letter_entry {
@@ -48,13 +37,24 @@ struct commit_target {
   std::string group;
   std::string consumer;
   std::int64_t dead_letter_max_length = 0;  // 0: never trimmed
+  // This process's token for the consumer name (ingest/commit_script.hpp); empty: no token, the
+  // ownership check walks the batch's ids.
+  std::string consumer_token;
 };
 
 // KEYS and ARGV of one call of the commit script (ingest/commit_script.hpp documents the layout).
 struct commit_request {
   std::vector<std::string> keys;
   std::vector<std::string> args;
+  // The batch's distinct entry ids: with what the consumer holds elsewhere, the pending count
+  // the script expects (set_held_elsewhere).
+  std::int64_t batch_ids = 0;
 };
+
+// Sets, in an encoded request, what the consumer holds unacknowledged besides the batch (-1: it
+// cannot tell). The consumer encodes a commit while its last reads are still in flight, and
+// learns how many entries they returned only afterwards.
+void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 
 // Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
 // fields must not make the commit script fail after it started writing).
@@ -71,8 +71,8 @@ class batch_aggregate {
 
   // Every entry of the batch goes through here first, counted or not: the commit acknowledges
   // exactly these ids.
-  void add_entry(std::string_view id, const stream_id& parsed);
-  bool holds_entry(std::string_view id) const noexcept;  // linear: for the rare reclaim path
+  void add_entry(const stream_id& id);
+  bool holds_entry(const stream_id& id) const noexcept;  // linear: for the rare reclaim path
 
   // Counts a decoded event of `namespace_id` at `ts_ms` (already clamped against the future)
   // unless it is late for both windows at `now_ms`. Returns, per window in k_all_windows order,
@@ -102,7 +102,16 @@ class batch_aggregate {
   std::uint64_t namespace_events(std::string_view namespace_id, window_kind window,
                                  std::int64_t bucket_start_ms) const;
 
-  commit_request encode(const commit_target& target) const;
+  // `held_elsewhere`: entries the consumer holds unacknowledged besides this batch (read ahead,
+  // not yet processed), or -1 when it cannot tell; with a token it lets the script confirm
+  // ownership by count (ingest/commit_script.hpp). `sums`: what this connection has counted in
+  // each decision bucket so far; each decision bucket then carries its new sum too, so the script
+  // can replace the stored one instead of adding to it (writer_sums.hpp).
+  commit_request encode(const commit_target& target, std::int64_t held_elsewhere = -1,
+                        const writer_sums* sums = nullptr) const;
+  // Once this batch's commit applied: the decision buckets the script reports synced (0-based,
+  // in encode order) take the batch's counts into `sums`; the others are forgotten there.
+  void update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const;
   void clear();
 
  private:
@@ -118,7 +127,7 @@ class batch_aggregate {
   struct bucket_delta {
     std::int64_t start_ms = 0;
     std::uint64_t events = 0;
-    string_map<field_delta> fields;
+    field_map fields;
   };
   struct namespace_delta {
     // [0]: decision buckets (the commit folds them into the analytics window later);
@@ -130,7 +139,7 @@ class batch_aggregate {
   static bucket_delta& bucket_for(std::vector<bucket_delta>& buckets, std::int64_t start_ms);
 
   std::array<window_spec, 2> windows_;
-  std::vector<std::pair<stream_id, std::string>> ids_;
+  std::vector<stream_id> ids_;  // formatted only when encoded
   string_map<namespace_delta> namespaces_;
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;

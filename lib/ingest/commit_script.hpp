@@ -3,36 +3,77 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ingest/batch_aggregate.hpp"
 #include "redis/redis_connection.hpp"
 
 namespace index_optimizer {
 
+// How a commit confirmed that its entries were still the consumer's.
+enum class ownership_check {
+  by_walk,   // XPENDING over the batch's id range, every id confirmed
+  by_count,  // the consumer's pending count equals what it holds
+  // Confirmed by count, yet some entry was no longer pending at all: something outside the
+  // daemon changed the consumer's pending list (see below). Applied anyway; to be reported.
+  mismatch,
+};
+
 // The outcome of one commit: either applied in full (counts added, entries acknowledged, dead
-// letters written) or, when some entry of the batch is no longer pending for this consumer,
-// nothing at all.
+// letters written) or, when some entry of the batch is no longer pending for this consumer or
+// another process has taken over the consumer name, nothing at all.
 struct commit_outcome {
   bool applied = false;
-  std::string stale_id;  // when not applied: the first entry found no longer ours
+  // When not applied: the first entry found no longer ours, or nothing and `fenced`.
+  std::string stale_id;
+  bool fenced = false;
+  ownership_check ownership = ownership_check::by_walk;
   std::int64_t acked = 0;
   // Events of the batch the script found late by the Redis server's clock, per window.
   std::array<std::uint64_t, 2> late_events{};
+  // The decision buckets (0-based, in the order batch_aggregate::encode wrote them) whose writer
+  // sum the commit replaced by the one sent: the consumer's writer_sums may take the batch in.
+  // The others' sums were merged in Redis (or not written); the consumer forgets them.
+  std::vector<std::size_t> synced_buckets;
 };
 
 // Runs the commit script: one atomic Redis step (a Lua script runs to completion with nothing
 // interleaved, and is replicated and written to the AOF as one MULTI/EXEC).
 //
-// Ownership check. Before writing anything the script asks XPENDING for this consumer's pending
-// entries between the batch's lowest and highest id (one call; entries outside the batch may be
-// listed too, and an id missing from a full page is re-checked with a one-entry XPENDING). If any
-// entry of the batch is not pending for this consumer — another instance reclaimed it with
-// XAUTOCLAIM after it sat idle past ingest.reclaim_idle, or it was already acknowledged — the
-// script returns at once without a write. Reclaiming moves an entry to the claimer's pending list,
-// and only the owner's commit acknowledges it (in the same step that adds its counts), so an entry
-// is counted by exactly one commit however deliveries, reclaims and crashes interleave. XCLAIM
-// JUSTID was rejected as the check: it would take entries back from the instance that reclaimed
-// them instead of telling us we lost them.
+// Ownership check. Before writing anything the script confirms that every entry of the batch is
+// still pending for this consumer. If one is not — another instance reclaimed it with XAUTOCLAIM
+// after it sat idle past ingest.reclaim_idle, or it was already acknowledged — the script returns
+// at once without a write. Reclaiming moves an entry to the claimer's pending list, and only the
+// owner's commit acknowledges it (in the same step that adds its counts), so an entry is counted
+// by exactly one commit however deliveries, reclaims and crashes interleave. Two ways to confirm:
+//
+// - By walk (always correct on its own): XPENDING for this consumer between the batch's lowest
+//   and highest id (one call; entries outside the batch may be listed too, and an id missing from
+//   a full page is re-checked with a one-entry XPENDING). Costs about 0.55 us of Redis per entry,
+//   most of it turning XPENDING's reply into Lua tables.
+// - By count (O(consumers of the group), used whenever it can decide): the consumer sends how
+//   many entries it holds unacknowledged — the batch plus what it has read ahead — and the script
+//   compares that with the consumer's pending count (XPENDING's summary form). Entries join a
+//   consumer's pending list only through XREADGROUP or XCLAIM/XAUTOCLAIM *naming that consumer*,
+//   which only this process does for its name, taking in everything they return before its next
+//   commit; so the pending list is a subset of what the process holds, and equal counts mean equal
+//   sets: nothing was taken. Anything that removes an entry (a reclaim, XACK, XGROUP
+//   DELCONSUMER, XAUTOCLAIM dropping a deleted entry) lowers the count and falls back to the walk.
+//   The process sends -1 while it cannot tell (re-reading its own pending list after a
+//   (re)connect or a stale commit): then the walk decides.
+//
+// The count relies on one process per consumer name. A token makes that hold: every (re)connect
+// stores a fresh random token for the consumer name in the stream's token hash (`consumer_tokens`,
+// docs/redis-keys.md), and a commit carrying another token than the stored one is *fenced*: it
+// writes nothing, and the consumer reconnects (taking the name back). So a second process started
+// with the same name — a zombie and its replacement, a copy-pasted config — stops the first one's
+// writes the moment it connects, and neither can remove entries the other holds. An operator's
+// XCLAIM naming a daemon's consumer as the new owner is the one way left to add entries behind
+// its back; should that coincide with entries being taken, XACK acknowledges fewer entries than
+// the batch holds and the outcome says `mismatch` (docs/events.md, "Exactness").
+//
+// XCLAIM JUSTID was rejected as the check: it would take entries back from the instance that
+// reclaimed them instead of telling us we lost them.
 //
 // Every write that can fail on bad input is avoided by construction (zero increments are never
 // sent, dead letters carry a bounded number of fields), so a started script runs to its end.

@@ -33,6 +33,13 @@ ingest_metrics::ingest_metrics(prometheus::Registry& registry)
       stale_commits_(counter(registry, "index_optimizer_ingest_stale_commits_total",
                              "Commits that applied nothing because another consumer had "
                              "reclaimed an entry of the batch.")),
+      ownership_checks_(counter(
+          registry, "index_optimizer_ingest_ownership_checks_total",
+          "Commits by how the script confirmed that the batch's entries were still the "
+          "consumer's: count (its pending count equals what it holds), walk (XPENDING over the "
+          "batch's ids; stale commits too), mismatch (the count matched yet entries were gone: "
+          "the consumer's pending list was changed from outside the daemon; applied), fenced "
+          "(another process took over the consumer name; nothing applied).")),
       redis_errors_(counter(registry, "index_optimizer_ingest_redis_errors_total",
                             "Failed Redis calls of the stream consumer.")),
       reconnects_(counter(registry, "index_optimizer_ingest_reconnects_total",
@@ -81,6 +88,13 @@ stream_ingest_metrics ingest_metrics::for_stream(const std::string& stream) {
   m.vanished = &vanished_.Add(labels);
   m.reclaimed = &reclaimed_.Add(labels);
   m.stale_commits = &stale_commits_.Add(labels);
+  const auto check = [&](const char* how) {
+    return &ownership_checks_.Add({{"stream", stream}, {"check", how}});
+  };
+  m.checked_by_count = check("count");
+  m.checked_by_walk = check("walk");
+  m.check_mismatches = check("mismatch");
+  m.fenced_commits = check("fenced");
   m.redis_errors = &redis_errors_.Add(labels);
   m.reconnects = &reconnects_.Add(labels);
   m.commit_seconds = &commit_seconds_.Add(

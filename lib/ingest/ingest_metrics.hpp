@@ -24,6 +24,11 @@ struct stream_ingest_metrics {
   prometheus::Counter* vanished = nullptr;  // deleted from the stream before they were counted
   prometheus::Counter* reclaimed = nullptr;
   prometheus::Counter* stale_commits = nullptr;
+  // Commits by how the script decided the batch was still ours: count, walk, mismatch, fenced.
+  prometheus::Counter* checked_by_count = nullptr;
+  prometheus::Counter* checked_by_walk = nullptr;
+  prometheus::Counter* check_mismatches = nullptr;
+  prometheus::Counter* fenced_commits = nullptr;
   prometheus::Counter* redis_errors = nullptr;
   prometheus::Counter* reconnects = nullptr;
   std::array<prometheus::Counter*, 2> swept_buckets{};  // by window
@@ -53,6 +58,7 @@ class ingest_metrics {
   prometheus::Family<prometheus::Counter>& vanished_;
   prometheus::Family<prometheus::Counter>& reclaimed_;
   prometheus::Family<prometheus::Counter>& stale_commits_;
+  prometheus::Family<prometheus::Counter>& ownership_checks_;
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Counter>& reconnects_;
   prometheus::Family<prometheus::Counter>& swept_buckets_;

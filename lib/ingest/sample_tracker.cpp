@@ -5,14 +5,13 @@ namespace index_optimizer {
 sample_tracker::sample_tracker(std::chrono::milliseconds refresh, std::size_t max_entries)
     : refresh_(refresh), max_entries_(max_entries) {}
 
-std::string sample_tracker::key_of(std::string_view namespace_id, std::string_view path) {
+const std::string& sample_tracker::key_of(std::string_view namespace_id,
+                                          std::string_view path) const {
   // Field paths never hold control characters (the decoder rejects them), so '\n' separates.
-  std::string key;
-  key.reserve(namespace_id.size() + 1 + path.size());
-  key += namespace_id;
-  key += '\n';
-  key += path;
-  return key;
+  key_.assign(namespace_id);
+  key_ += '\n';
+  key_ += path;
+  return key_;
 }
 
 bool sample_tracker::wants(std::string_view namespace_id, std::string_view path,

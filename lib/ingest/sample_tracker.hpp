@@ -24,11 +24,13 @@ class sample_tracker {
   void record(std::string_view namespace_id, std::string_view path, clock::time_point now);
 
  private:
-  static std::string key_of(std::string_view namespace_id, std::string_view path);
+  // The map's key in `key_`, reused: a lookup allocates nothing.
+  const std::string& key_of(std::string_view namespace_id, std::string_view path) const;
 
   std::chrono::milliseconds refresh_;
   std::size_t max_entries_;
   std::unordered_map<std::string, clock::time_point> sent_;
+  mutable std::string key_;
 };
 
 }  // namespace index_optimizer

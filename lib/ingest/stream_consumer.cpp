@@ -4,6 +4,8 @@
 
 #include "ingest/commit_script.hpp"
 #include "logging/logger.hpp"
+#include "redis/owned_key.hpp"
+#include "window_store/window_keys.hpp"
 #include "window_store/window_store.hpp"
 
 namespace index_optimizer {
@@ -62,7 +64,8 @@ stream_consumer::stream_consumer(const config& cfg, std::string stream,
               dead_letter_stream_for(cfg.ingest, stream_),
               cfg.ingest.group,
               cfg.ingest.consumer_name,
-              cfg.ingest.dead_letter_max_length},
+              cfg.ingest.dead_letter_max_length,
+              {}},  // the token: set by every (re)connect
       windows_(window_specs(cfg.window)),
       decoder_(std::make_unique<event_decoder>(limits_from(cfg.ingest))),
       resolver_(cfg.redis.key_prefix),
@@ -119,8 +122,9 @@ void stream_consumer::finish_stopping() {
   while (!recovering_ && !received_.empty()) {
     current_read_ = std::move(received_.front());
     received_.pop_front();
-    if (!parse_xreadgroup_reply(current_read_, entries_)) {
-      return failed(error_reply("unexpected XREADGROUP reply", current_read_));
+    if (!parse_xreadgroup_reply(current_read_.root(), entries_)) {
+      return failed(
+          error_reply("unexpected XREADGROUP reply", to_redis_reply(current_read_.root())));
     }
     if (auto processed = process(entries_); !processed) {
       return failed(processed.error());
@@ -145,6 +149,14 @@ redis_result<void> stream_consumer::connect() {
   if (!lookup) return lookup.error();
   // Pipelined commits go out as EVALSHA without a fallback: the script is loaded up front.
   if (auto loaded = load_commit_script(connection); !loaded) return loaded.error();
+  // A fresh token for the consumer name before anything is read: from now on a process that
+  // held the name before (a zombie of ours, a copy with the same config) writes nothing, and our
+  // commits may confirm ownership by count (ingest/commit_script.hpp).
+  std::string token = random_token();
+  auto registered = connection.command({"HSET", consumer_tokens_key(cfg_.redis.key_prefix, stream_),
+                                        cfg_.ingest.consumer_name, token});
+  if (!registered) return registered.error();
+  if (registered->is_error()) return error_reply("HSET of the consumer token", *registered);
   // Reading the stream from its start: events already in it when the group is first created are
   // counted too (producers bound the stream with MAXLEN/MINID; late ones are only acknowledged).
   auto created =
@@ -158,6 +170,7 @@ redis_result<void> stream_consumer::connect() {
   client_id_.store(id->to_integer().value_or(0));
   connection_.emplace(std::move(connection));
   lookup_.emplace(std::move(*lookup));
+  target_.consumer_token = std::move(token);
   if (connected_once_) metrics_.reconnects->Increment();
   connected_once_ = true;
   // Whatever was in memory is gone (discard_batch); what it held is still pending for us.
@@ -187,6 +200,8 @@ void stream_consumer::fail(const redis_error& error) {
   received_.clear();
   committing_.clear();
   discard_batch();
+  // The next connection writes its own sums under a new token.
+  sums_.clear();
 }
 
 void stream_consumer::discard_batch() {
@@ -235,20 +250,23 @@ redis_result<void> stream_consumer::top_up_reads() {
 
 redis_result<void> stream_consumer::receive_one() {
   const auto kind = outstanding_.front();
-  auto reply = connection_->read_reply();
+  // Reads are kept as parsed (entries_ views into them); nothing else is large.
+  auto reply = connection_->read_reply_tree();
   if (!reply) return reply.error();
   outstanding_.pop_front();
   switch (kind) {
     case outstanding::read: {
       --reads_in_flight_;
-      if (reply->is_error()) return error_reply("XREADGROUP", *reply);
+      if (reply->root().is_error()) {
+        return error_reply("XREADGROUP", to_redis_reply(reply->root()));
+      }
       // After a stale commit everything read is dropped: still pending, it is re-read.
       if (!recovering_) received_.push_back(std::move(*reply));
       return {};
     }
     case outstanding::commit:
       commit_in_flight_ = false;
-      return finish_commit(*reply);
+      return finish_commit(to_redis_reply(reply->root()));
   }
   return {};
 }
@@ -330,11 +348,12 @@ redis_result<void> stream_consumer::read_new() {
   }
   current_read_ = std::move(received_.front());
   received_.pop_front();
-  if (!parse_xreadgroup_reply(current_read_, entries_)) {
-    return error_reply("unexpected XREADGROUP reply", current_read_);
+  if (!parse_xreadgroup_reply(current_read_.root(), entries_)) {
+    return error_reply("unexpected XREADGROUP reply", to_redis_reply(current_read_.root()));
   }
   // A full read says more is waiting: keep reads in flight while this one is decoded.
-  if (entries_.size() >= static_cast<std::size_t>(cfg_.ingest.batch_size)) {
+  backlog_ = entries_.size() >= static_cast<std::size_t>(cfg_.ingest.batch_size);
+  if (backlog_) {
     if (auto topped = top_up_reads(); !topped) return topped;
   }
   return process(entries_);
@@ -360,10 +379,20 @@ redis_result<void> stream_consumer::reclaim() {
         std::max(milliseconds(500),
                  std::chrono::duration_cast<milliseconds>(cfg_.ingest.reclaim_idle) / 2);
   }
-  // An entry we already hold (ours, idle that long only if commits kept failing) is not added
-  // twice.
+  // An entry we already hold (ours, idle that long only if commits kept failing or reads ahead
+  // waited that long) is not added twice.
+  std::vector<stream_entry_view> ahead;
+  std::vector<stream_id> ahead_ids;
+  if (!page.entries.empty()) {
+    for (const auto& read : received_) {
+      if (!parse_xreadgroup_reply(read.root(), ahead)) continue;
+      for (const auto& entry : ahead)
+        ahead_ids.push_back(entry.parsed_id);
+    }
+  }
   std::erase_if(page.entries, [&](const auto& entry) {
-    return batch_.holds_entry(entry.id) || committing_.holds_entry(entry.id);
+    return batch_.holds_entry(entry.parsed_id) || committing_.holds_entry(entry.parsed_id) ||
+           std::find(ahead_ids.begin(), ahead_ids.end(), entry.parsed_id) != ahead_ids.end();
   });
   if (page.entries.empty()) return {};
   metrics_.reclaimed->Increment(static_cast<double>(page.entries.size()));
@@ -385,7 +414,7 @@ redis_result<void> stream_consumer::process(const std::vector<stream_entry_view>
 
 redis_result<void> stream_consumer::process_entry(const stream_entry_view& entry,
                                                   std::int64_t now_ms) {
-  batch_.add_entry(entry.id, entry.parsed_id);
+  batch_.add_entry(entry.parsed_id);
   if (entry.deleted) {
     ++batch_vanished_;
     return {};
@@ -444,13 +473,32 @@ void stream_consumer::dead_letter(const stream_entry_view& entry, decode_reason 
 
 redis_result<void> stream_consumer::commit() {
   if (batch_.empty()) return {};
-  // At most one commit in flight: the previous outcome decides whether this batch still counts.
-  // The reads in flight are taken in too: Redis writes replies only between event-loop turns, so
-  // a read queued in the same turn as the commit would reach us only after the script ended;
-  // taken in now, they are what this thread decodes while the script runs.
-  if (auto received = receive_all(); !received) return received;
+  // At most one commit in flight: the previous outcome decides whether this batch still counts
+  // and what the writer sums hold. It was sent before every read still in flight, so it arrives
+  // without waiting for them.
+  while (commit_in_flight_) {
+    if (auto received = receive_one(); !received) return received;
+  }
   if (recovering_ || batch_.empty()) return {};  // the previous commit was stale
-  const auto request = batch_.encode(target_);
+  // Encoding takes a while (about 1.8 ms per 5000 events): with a backlog, Redis serves reads
+  // meanwhile instead of waiting for the script.
+  if (backlog_) {
+    if (auto topped = top_up_reads(); !topped) return topped;
+  }
+  auto request = batch_.encode(target_, -1, &sums_);
+  // Then every read in flight is taken in before the commit goes out: the script compares the
+  // consumer's pending count with all it holds, so the consumer must know what they returned;
+  // and Redis writes replies only between event-loop turns, so a read queued behind the script
+  // would reach us only after it ended. Taken in now, they are what this thread decodes while
+  // the script runs.
+  if (auto received = receive_all(); !received) return received;
+  // What this consumer holds besides the batch: the reads taken in, not yet processed. Never
+  // recovering here, so its whole pending list has been read: the batch and these are all of it
+  // unless something took entries away, which the script's count then tells.
+  std::int64_t held_elsewhere = 0;
+  for (const auto& read : received_)
+    held_elsewhere += static_cast<std::int64_t>(xreadgroup_entry_count(read.root()));
+  set_held_elsewhere(request, held_elsewhere);
   log_debug("ingest: committing", {{"stream", stream_},
                                    {"entries", batch_.entries()},
                                    {"keys", request.keys.size()},
@@ -470,6 +518,39 @@ redis_result<void> stream_consumer::commit() {
 redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   auto outcome = parse_commit_reply(reply);
   if (!outcome) return outcome.error();
+  if (outcome->fenced) {
+    // Another process has connected with our consumer name since we did: it owns the name's
+    // pending entries now. Reconnecting takes the name back (and makes the other one reconnect),
+    // so both keep counting exactly, slowly, until the configuration is fixed.
+    metrics_.fenced_commits->Increment();
+    log_error(
+        "ingest: another process consumes this stream under the same ingest.consumer_name; "
+        "nothing was applied. Give every instance its own consumer name",
+        {{"stream", stream_}, {"consumer", cfg_.ingest.consumer_name}});
+    return redis_error{redis_errc::conflict,
+                       "another process took over consumer name " + cfg_.ingest.consumer_name};
+  }
+  switch (outcome->ownership) {
+    case ownership_check::by_count:
+      metrics_.checked_by_count->Increment();
+      break;
+    case ownership_check::by_walk:
+      metrics_.checked_by_walk->Increment();
+      break;
+    case ownership_check::mismatch:
+      metrics_.check_mismatches->Increment();
+      break;
+  }
+  if (outcome->ownership == ownership_check::mismatch) {
+    log_error(
+        "ingest: the consumer's pending count matched what it held, yet some entries of the batch "
+        "were no longer pending: something outside the daemon (an XCLAIM naming this consumer, "
+        "XACK by hand) changed its pending list. The batch was applied; counts may be off by "
+        "the missing entries",
+        {{"stream", stream_},
+         {"consumer", cfg_.ingest.consumer_name},
+         {"missing", static_cast<std::int64_t>(committing_.entries()) - outcome->acked}});
+  }
   if (!outcome->applied) {
     metrics_.stale_commits->Increment();
     log_warn(
@@ -502,6 +583,12 @@ redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   if (committing_vanished_ > 0) {
     metrics_.vanished->Increment(static_cast<double>(committing_vanished_));
   }
+  committing_.update_sums(sums_, outcome->synced_buckets);
+  // Buckets closed for a while are folded by the sweeper (which deletes their logs): their sums
+  // go, keeping memory to a few buckets per namespace.
+  const auto& decision = windows_[0];
+  sums_.forget_before(decision.bucket_start(unix_now_ms()) - 2 * decision.bucket_ms -
+                      fold_delay(cfg_).count());
   const auto now = clock::now();
   for (const auto& [ns, path] : committing_.samples())
     samples_.record(ns, path, now);

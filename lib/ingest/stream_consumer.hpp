@@ -108,8 +108,9 @@ class stream_consumer {
   std::deque<outstanding> outstanding_;
   std::size_t reads_in_flight_ = 0;
   bool commit_in_flight_ = false;
-  std::deque<redis_reply> received_;  // replies read ahead, not yet processed
-  redis_reply current_read_;          // the reply entries_ views into
+  bool backlog_ = false;  // the last read was full: more entries are waiting
+  std::deque<reply_tree> received_;  // replies read ahead, not yet processed
+  reply_tree current_read_;          // the reply entries_ views into
   std::size_t read_ahead_ = 1;
   std::unique_ptr<event_decoder> decoder_;
   decoded_event event_;
@@ -118,6 +119,8 @@ class stream_consumer {
   batch_aggregate batch_;
   // The batch of the commit in flight, with its own counters, until its outcome arrives.
   batch_aggregate committing_;
+  // What this connection has counted in each open decision bucket (ingest/writer_sums.hpp).
+  writer_sums sums_;
   std::uint64_t committing_future_clamped_ = 0;
   std::uint64_t committing_vanished_ = 0;
   clock::time_point commit_sent_{};

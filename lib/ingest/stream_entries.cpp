@@ -5,7 +5,10 @@
 namespace index_optimizer {
 namespace {
 
-bool parse_entry(const redis_reply& item, stream_entry_view& out) {
+// Parsing works alike on an owned redis_reply and on a reply_tree node: both have is_array(),
+// is_nil(), is_string(), as_string() and as_array().
+template <class Reply>
+bool parse_entry(const Reply& item, stream_entry_view& out) {
   if (!item.is_array()) return false;
   const auto& parts = item.as_array();
   if (parts.size() != 2 || !parts[0].is_string()) return false;
@@ -27,14 +30,38 @@ bool parse_entry(const redis_reply& item, stream_entry_view& out) {
   return true;
 }
 
-bool parse_entries(const redis_reply& list, std::vector<stream_entry_view>& out) {
+// Appends the entries of `list` to `out` from index `at`, reusing the elements already there.
+template <class Reply>
+bool parse_entries(const Reply& list, std::vector<stream_entry_view>& out, std::size_t at) {
   if (!list.is_array()) return false;
   const auto& items = list.as_array();
-  out.resize(items.size());
+  if (out.size() < at + items.size()) out.resize(at + items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!parse_entry(items[i], out[i])) return false;
+    if (!parse_entry(items[i], out[at + i])) return false;
   }
   return true;
+}
+
+template <class Reply>
+bool parse_xreadgroup(const Reply& reply, std::vector<stream_entry_view>& out) {
+  // Elements already in `out` are overwritten in place (their field vectors keep their
+  // capacity); only a longer reply than the last one adds elements.
+  std::size_t count = 0;
+  bool ok = true;
+  if (reply.is_array()) {
+    for (const auto& stream : reply.as_array()) {
+      if (!stream.is_array() || stream.as_array().size() != 2 ||
+          !parse_entries(stream.as_array()[1], out, count)) {
+        ok = false;
+        break;
+      }
+      count += stream.as_array()[1].as_array().size();
+    }
+  } else if (!reply.is_nil()) {
+    ok = false;
+  }
+  out.resize(ok ? count : 0);
+  return ok;
 }
 
 }  // namespace
@@ -53,21 +80,28 @@ std::optional<stream_id> parse_stream_id(std::string_view text) noexcept {
 }
 
 std::string to_string(const stream_id& id) {
-  return std::to_string(id.ms) + "-" + std::to_string(id.seq);
+  // Formatted in place: a commit formats every id of its batch.
+  char text[42];
+  char* end = std::to_chars(text, text + 20, id.ms).ptr;
+  *end++ = '-';
+  end = std::to_chars(end, text + sizeof text, id.seq).ptr;
+  return std::string(text, end);
 }
 
 bool parse_xreadgroup_reply(const redis_reply& reply, std::vector<stream_entry_view>& out) {
-  out.clear();
-  if (reply.is_nil()) return true;
-  if (!reply.is_array()) return false;
+  return parse_xreadgroup(reply, out);
+}
+
+bool parse_xreadgroup_reply(const reply_node& reply, std::vector<stream_entry_view>& out) {
+  return parse_xreadgroup(reply, out);
+}
+
+std::size_t xreadgroup_entry_count(const reply_node& reply) noexcept {
+  std::size_t count = 0;
   for (const auto& stream : reply.as_array()) {
-    if (!stream.is_array() || stream.as_array().size() != 2) return false;
-    std::vector<stream_entry_view> entries;
-    if (!parse_entries(stream.as_array()[1], entries)) return false;
-    out.insert(out.end(), std::make_move_iterator(entries.begin()),
-               std::make_move_iterator(entries.end()));
+    if (stream.as_array().size() == 2) count += stream.as_array()[1].as_array().size();
   }
-  return true;
+  return count;
 }
 
 bool parse_xautoclaim_reply(const redis_reply& reply, autoclaim_page& out) {
@@ -76,7 +110,7 @@ bool parse_xautoclaim_reply(const redis_reply& reply, autoclaim_page& out) {
   const auto& parts = reply.as_array();
   if (parts.size() < 2 || !parts[0].is_string()) return false;
   out.next_cursor = parts[0].as_string();
-  if (!parse_entries(parts[1], out.entries)) return false;
+  if (!parse_entries(parts[1], out.entries, 0)) return false;
   if (parts.size() >= 3 && parts[2].is_array()) out.deleted = parts[2].as_array().size();
   return true;
 }

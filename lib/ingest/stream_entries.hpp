@@ -8,6 +8,7 @@
 
 #include "filter_decoder/event_decoder.hpp"
 #include "redis/redis_reply.hpp"
+#include "redis/reply_tree.hpp"
 
 namespace index_optimizer {
 
@@ -33,9 +34,14 @@ struct stream_entry_view {
 };
 
 // The entries of one stream in an XREADGROUP reply (RESP2: nil on timeout, else
-// [[stream, [[id, [field, value, ...] | nil], ...]], ...]). `out` is cleared first. Returns false
+// [[stream, [[id, [field, value, ...] | nil], ...]], ...]). `out` is overwritten, its elements'
+// capacity reused (the consumer keeps one vector, so a read allocates nothing). Returns false
 // when the reply has another shape.
 bool parse_xreadgroup_reply(const redis_reply& reply, std::vector<stream_entry_view>& out);
+bool parse_xreadgroup_reply(const reply_node& reply, std::vector<stream_entry_view>& out);
+
+// How many entries an XREADGROUP reply holds (0 for any other shape), without parsing them.
+std::size_t xreadgroup_entry_count(const reply_node& reply) noexcept;
 
 // XAUTOCLAIM's reply: [next cursor, [[id, [field, value, ...]], ...], [deleted id, ...]]. The
 // deleted ids are already gone from the pending list (Redis >= 7), so only the count is kept.

@@ -21,11 +21,6 @@ timeval to_timeval(std::chrono::milliseconds timeout) {
   return tv;
 }
 
-struct reply_deleter {
-  void operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
-};
-using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
-
 // hiredis 0.14 reports a socket timeout as REDIS_ERR_IO with strerror(EAGAIN) (read/write
 // timeout) or strerror(ETIMEDOUT) (connect timeout); it has no dedicated error kind.
 bool is_timeout(const redisContext& context, int saved_errno) {
@@ -72,7 +67,11 @@ void redis_connection::context_deleter::operator()(redisContext* context) const 
 }
 
 redis_connection::redis_connection(redisContext* context, std::string peer)
-    : context_(context), peer_(std::move(peer)) {}
+    : builder_(std::make_unique<reply_tree_builder>()), context_(context), peer_(std::move(peer)) {
+  // Every reply is parsed into an arena (redis/reply_tree.hpp): one allocation per few hundred
+  // KiB of reply instead of one per element.
+  if (context_->reader != nullptr) builder_->attach(*context_->reader);
+}
 
 redis_connection::redis_connection(redis_connection&&) noexcept = default;
 redis_connection& redis_connection::operator=(redis_connection&&) noexcept = default;
@@ -207,14 +206,9 @@ redis_result<std::vector<redis_reply>> redis_connection::pipeline(
   std::vector<redis_reply> replies;
   replies.reserve(commands.size());
   for (std::size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    errno = 0;
-    if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
-      if (raw != nullptr) freeReplyObject(raw);
-      return fail("pipeline");
-    }
-    reply_ptr reply(static_cast<redisReply*>(raw));
-    replies.push_back(to_redis_reply(*reply));
+    auto tree = read_tree_during("pipeline");
+    if (!tree) return tree.error();
+    replies.push_back(to_redis_reply(tree->root()));
   }
   return replies;
 }
@@ -255,16 +249,25 @@ redis_result<redis_reply> redis_connection::read_reply() {
   return read_reply_during("reading a pipelined reply");
 }
 
+redis_result<reply_tree> redis_connection::read_reply_tree() {
+  return read_tree_during("reading a pipelined reply");
+}
+
 redis_result<redis_reply> redis_connection::read_reply_during(std::string_view during) {
+  auto tree = read_tree_during(during);
+  if (!tree) return tree.error();
+  return to_redis_reply(tree->root());
+}
+
+redis_result<reply_tree> redis_connection::read_tree_during(std::string_view during) {
   if (is_broken()) return broken_error();
   void* raw = nullptr;
   errno = 0;
   if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
-    if (raw != nullptr) freeReplyObject(raw);
+    builder_->discard();
     return fail(during);
   }
-  reply_ptr reply(static_cast<redisReply*>(raw));
-  return to_redis_reply(*reply);
+  return builder_->take(raw);
 }
 
 }  // namespace index_optimizer

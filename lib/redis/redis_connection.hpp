@@ -11,6 +11,7 @@
 #include "redis/redis_endpoint.hpp"
 #include "redis/redis_error.hpp"
 #include "redis/redis_reply.hpp"
+#include "redis/reply_tree.hpp"
 
 struct redisContext;  // hiredis
 
@@ -59,6 +60,8 @@ class redis_connection {
   redis_result<void> append(std::initializer_list<std::string_view> argv);
   redis_result<void> flush();
   redis_result<redis_reply> read_reply();
+  // The same, without copying: the reply as parsed, for large replies read on a hot path.
+  redis_result<reply_tree> read_reply_tree();
 
   bool is_broken() const noexcept;
 
@@ -79,8 +82,11 @@ class redis_connection {
   redis_connection(redisContext* context, std::string peer);
   redis_error fail(std::string_view during);
   redis_result<redis_reply> read_reply_during(std::string_view during);
+  redis_result<reply_tree> read_tree_during(std::string_view during);
   redis_error broken_error() const;
 
+  // Declared first, so it outlives the context whose reader points to it.
+  std::unique_ptr<reply_tree_builder> builder_;
   std::unique_ptr<redisContext, context_deleter> context_;
   std::string peer_;
   std::chrono::milliseconds timeout_{0};

@@ -11,13 +11,15 @@
 
 namespace index_optimizer {
 
-// An unfolded decision bucket keeps its counts as a log: a Redis list of entries, one appended
-// per commit (and, every few commits, the entries so far replaced by their sum). Appending is a
-// memory copy for Redis, where merging counts into hash fields costs interpreted Lua per number;
-// the Lua helpers (window_lua.cpp) sum a log only when it is compacted, folded or read.
+// An unfolded decision bucket keeps its counts as a log: a Redis hash with one running sum per
+// writer (consumer connection), which that writer's commits replace whole (ingest/writer_sums.hpp,
+// docs/redis-keys.md). Storing a sum is a memory copy for Redis, where merging counts into hash
+// fields, or adding entries up in Lua, costs interpreted Lua per number; the Lua helpers
+// (window_lua.cpp) sum a log's few writers only when it is folded or read.
 //
-// An entry is MessagePack (Redis' Lua has cmsgpack): an array of the bucket's event count, then
-// per field path the path (str) and its record (array of integers, trailing zeros left out):
+// A sum, like a commit's own entry, is MessagePack (Redis' Lua has cmsgpack): an array of the
+// bucket's event count, then per field path the path (str) and its record (array of integers,
+// trailing zeros left out):
 //   [events, path, [slot 1, slot 2, ...], path, [...], ...]
 // docs/redis-keys.md lists the record's slots; k_log_slot_* below name them (0-based here, Lua
 // counts from 1).
@@ -33,7 +35,8 @@ inline constexpr std::size_t k_log_record_slots = k_log_slot_latency_histogram +
 
 using log_record = std::array<std::int64_t, k_log_record_slots>;
 
-// Writes one log entry. The caller announces how many paths follow, then adds each once.
+// Writes one log entry (a batch's counts or a writer's sum). The caller announces how many paths
+// follow, then adds each once.
 class bucket_log_writer {
  public:
   bucket_log_writer(std::uint64_t events, std::size_t paths);

@@ -17,6 +17,10 @@ std::string hash_tag_of(std::string_view stream) {
   return "{" + std::string(stream) + "}";
 }
 
+std::string consumer_tokens_key(std::string_view key_prefix, std::string_view stream) {
+  return std::string(key_prefix) + hash_tag_of(stream) + ":consumer-tokens";
+}
+
 window_keys::window_keys(std::string_view key_prefix, std::string_view stream, window_kind kind)
     : base_(std::string(key_prefix) + hash_tag_of(stream) +
             ":win:" + (kind == window_kind::decision ? "d:" : "a:")) {}

@@ -15,6 +15,10 @@ namespace index_optimizer {
 // slot. docs/redis-keys.md ("Window counts") is the layout.
 std::string hash_tag_of(std::string_view stream);
 
+// Hash under the stream's tag: consumer name -> the token of the process consuming under that
+// name (ingest/commit_script.hpp), `<prefix><tag>:consumer-tokens`.
+std::string consumer_tokens_key(std::string_view key_prefix, std::string_view stream);
+
 // Names of the window keys for one stream and one window: `<prefix><tag>:win:<d|a>:...`.
 class window_keys {
  public:
@@ -25,8 +29,8 @@ class window_keys {
   // Hash: the namespace's counts in the bucket starting at `start_ms`.
   std::string bucket(std::string_view namespace_id, std::int64_t start_ms) const;
   std::string bucket(std::string_view namespace_id, std::string_view start) const;
-  // Decision window only. List: the bucket's counts while it is unfolded, as bucket log entries
-  // (window_store/bucket_log.hpp); the bucket hash receives them when the bucket is folded.
+  // Decision window only. Hash: the bucket's counts while it is unfolded, one running sum per
+  // writer (window_store/bucket_log.hpp); the bucket hash receives them when it is folded.
   std::string bucket_log(std::string_view namespace_id, std::string_view start) const;
   // Sorted set: the namespace's bucket starts (member and score), so deleting a namespace finds
   // its buckets without scanning everyone's.

@@ -131,9 +131,11 @@ local function subtract(totals, h)
   chunked('HSET', totals, keep, 4000)
   chunked('HDEL', totals, gone, 4000)
 end
--- Bucket logs (window_store/bucket_log.hpp): an entry is cmsgpack [events, path, record, ...]; a
--- record's slots (1-based) are c, fs, ls, ln, lu, t1-t8, k0-k11, h0-h30. A sum keeps one record
--- per path, so summing costs Lua arithmetic on numbers, not hash fields.
+-- Bucket logs (window_store/bucket_log.hpp): a hash holding, per writer (one consumer
+-- connection), the sum of everything it counted in the bucket, `e:<writer>`, and that sum's
+-- version `v:<writer>`. A sum is cmsgpack [events, path, record, ...]; a record's slots (1-based)
+-- are c, fs, ls, ln, lu, t1-t8, k0-k11, h0-h30. Summing keeps one record per path, so it costs
+-- Lua arithmetic on numbers, not hash fields.
 local log_codes = {'c:', 'fs:', 'ls:', 'ln:', 'lu:'}
 for i = 1, 8 do log_codes[5 + i] = 't' .. i .. ':' end
 for j = 0, 11 do log_codes[14 + j] = 'k' .. j .. ':' end
@@ -170,7 +172,10 @@ local function log_add(s, entry)
 end
 local function log_read(key)
   local s = log_sum()
-  for _, entry in ipairs(redis.call('LRANGE', key, 0, -1)) do log_add(s, entry) end
+  local h = redis.call('HGETALL', key)
+  for i = 1, #h, 2 do
+    if string.byte(h[i], 1) == 101 then log_add(s, h[i + 1]) end  -- 'e:<writer>'
+  end
   return s
 end
 local function log_pack(s)
@@ -217,15 +222,24 @@ local function delta_pairs(d)
   end
   return out
 end
--- Appends a commit's entry; a log this long is replaced by its sum, so reading or folding one
--- never sums more than this many entries.
-local log_compact_at = 16
-local function log_append(key, entry)
-  if redis.call('RPUSH', key, entry) >= log_compact_at then
-    local s = log_read(key)
-    redis.call('DEL', key)
-    redis.call('RPUSH', key, log_pack(s))
+-- Adds a commit's counts for one bucket to the writer's sum. The writer sends the batch's own
+-- entry and, when it knows its sum so far, the new sum built on that sum's version: then the sum
+-- is replaced, a memory copy for Redis. Otherwise (the writer's version is another one: it lost
+-- track, or the bucket is new to it after the bucket log was deleted) the entry is added to the
+-- stored sum here, and the version becomes -1, which no writer holds. Returns whether the sum was
+-- replaced, i.e. whether the writer's view of it is current.
+local function log_write(key, writer, entry, version, sum)
+  local e, v = 'e:' .. writer, 'v:' .. writer
+  if sum ~= '' and (tonumber(redis.call('HGET', key, v)) or 0) == tonumber(version) then
+    redis.call('HSET', key, e, sum, v, tonumber(version) + 1)
+    return true
   end
+  local s = log_sum()
+  local cur = redis.call('HGET', key, e)
+  if cur then log_add(s, cur) end
+  log_add(s, entry)
+  redis.call('HSET', key, e, log_pack(s), v, -1)
+  return false
 end
 local function server_now()
   local t = redis.call('TIME')

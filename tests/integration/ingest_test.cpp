@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -101,6 +102,51 @@ class IngestTest : public ::testing::Test {
     return a == nullptr ? 0 : a->count;
   }
 
+  // Added 500 at a time, so consumers already reading each get a share.
+  void add_in_slices(const std::vector<entry_fields>& events) {
+    for (std::size_t at = 0; at < events.size(); at += 500) {
+      const auto end = std::min(events.size(), at + 500);
+      add_events(connection_, k_stream,
+                 std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
+                                           events.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+  }
+
+  // For the commit script on its own: `count` entries, each an event of namespace alpha filtering
+  // on "color", added to the stream (group "g" is created with the first ones).
+  void add_color_entries(std::size_t count) {
+    ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+    add_events(
+        connection_, k_stream,
+        std::vector<entry_fields>(count, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
+  }
+  // Up to `count` new entries read by `consumer` of group "g"; they view into `reply`.
+  std::vector<stream_entry_view> read_as(const std::string& consumer, std::size_t count,
+                                         redis_reply& reply) {
+    std::vector<stream_entry_view> entries;
+    auto read = connection_.command({"XREADGROUP", "GROUP", "g", consumer, "COUNT",
+                                     std::to_string(count), "STREAMS", k_stream, ">"});
+    if (!read) {
+      ADD_FAILURE() << read.error().message;
+      return entries;
+    }
+    reply = std::move(*read);
+    if (!parse_xreadgroup_reply(reply, entries)) ADD_FAILURE() << describe(reply);
+    return entries;
+  }
+  // A batch of `entries`, each counted as one event filtering on "color" now.
+  static batch_aggregate color_batch(const config& cfg,
+                                     const std::vector<stream_entry_view>& entries) {
+    batch_aggregate batch(window_specs(cfg.window));
+    for (const auto& entry : entries) {
+      batch.add_entry(entry.parsed_id);
+      decoded_event event;
+      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
+    }
+    return batch;
+  }
+
   std::vector<std::string> keys_matching(const std::string& pattern) {
     std::vector<std::string> out;
     auto reply = connection_.command({"KEYS", pattern});
@@ -131,6 +177,14 @@ TEST_F(IngestTest, CountsEveryEventOnceAcrossNamespacesAndFields) {
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_events_counted_total"), 3000);
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_entries_read_total"), 3000);
   EXPECT_EQ(metric_sum(registry, "index_optimizer_ingest_dead_letters_total"), 0);
+  // Alone on its stream, the consumer always holds its whole pending list: every commit confirms
+  // ownership by count, none walks the ids.
+  const auto checks = [&](const char* how) {
+    return metric_sum(registry, "index_optimizer_ingest_ownership_checks_total", {{"check", how}});
+  };
+  EXPECT_GT(checks("count"), 0);
+  EXPECT_EQ(checks("walk"), 0);
+  EXPECT_EQ(checks("mismatch") + checks("fenced"), 0);
 }
 
 TEST_F(IngestTest, ReadResultsCarryTypesKindsLatencySeenTimesAndASample) {
@@ -183,12 +237,7 @@ TEST_F(IngestTest, TwoConsumersInOneGroupCountEachEventOnce) {
   ingest_service b(test_config(redis_, "consumer-b"), registry_b);
   a.start();
   b.start();
-  // Added while both read, in slices, so both get a share.
-  for (std::size_t at = 0; at < events.size(); at += 500) {
-    add_events(connection_, k_stream,
-               std::vector<entry_fields>(events.begin() + static_cast<std::ptrdiff_t>(at),
-                                         events.begin() + static_cast<std::ptrdiff_t>(at + 500)));
-  }
+  add_in_slices(events);  // while both read, so both get a share
   await_drained();
   expect_windows_equal(test_config(redis_), reference);
   // Metrics follow a commit's answer: final once the consumers are joined.
@@ -240,30 +289,19 @@ TEST_F(IngestTest, AStalledConsumersEntriesAreCountedOnceByTheConsumerThatReclai
 // The commit script on its own: a batch holding an entry another consumer has reclaimed applies
 // nothing at all; its new owner's commit applies.
 TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
-  add_events(connection_, k_stream,
-             std::vector<entry_fields>(3, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(3);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
   ASSERT_EQ(entries.size(), 3u);
 
   const config cfg = test_config(redis_);
   auto batch_of = [&](const std::vector<stream_entry_view>& of) {
-    batch_aggregate batch(window_specs(cfg.window));
-    for (const auto& entry : of) {
-      batch.add_entry(entry.id, entry.parsed_id);
-      decoded_event event;
-      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
-      batch.add_event("ns_alpha0000001", event, unix_now_ms(), unix_now_ms(), {}, {});
-    }
+    auto batch = color_batch(cfg, of);
     batch.add_dead_letter({std::string(of.front().id), decode_reason::invalid_json, "x", {}});
     return batch;
   };
   auto target = [&](const std::string& consumer) {
-    return commit_target{"io:", k_stream, k_dead_letters, "g", consumer, 0};
+    return commit_target{"io:", k_stream, k_dead_letters, "g", consumer, 0, ""};
   };
 
   // Consumer b reclaims the middle entry (as XAUTOCLAIM would after reclaim_idle).
@@ -296,28 +334,145 @@ TEST_F(IngestTest, CommitAppliesNothingWhenAnEntryOfTheBatchWasReclaimed) {
   EXPECT_EQ(stats->find("color")->count, 3u);
 }
 
-// Twenty commits into one bucket: its log is compacted when it reaches 16 entries and never
-// holds more, and a read (the log summed) is exact in count, votes, kinds, latency and first/last
-// seen. The batches' id ranges also hold entries of ours outside the batch, which the ownership
-// walk must not mistake for batch entries.
-TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
-  ASSERT_TRUE(connection_.command({"XGROUP", "CREATE", k_stream, "g", "0", "MKSTREAM"}));
+// The ownership check by count (ingest/commit_script.hpp): a consumer whose pending list is
+// exactly what it holds commits without walking the ids; once another consumer has taken an
+// entry, the count falls short, the walk finds the entry gone and the batch applies nothing; its
+// new owner counts that entry, the rest is committed again, and every event counts once.
+TEST_F(IngestTest, CommitsConfirmOwnershipByCountAndAReclaimMidBatchAppliesNothing) {
+  add_color_entries(6);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
+  ASSERT_EQ(entries.size(), 6u);
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "token-a"}));
+
+  const config cfg = test_config(redis_);
+  auto batch_of = [&](std::initializer_list<std::size_t> of) {
+    std::vector<stream_entry_view> picked;
+    for (const auto e : of)
+      picked.push_back(entries[e]);
+    return color_batch(cfg, picked);
+  };
+  commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "token-a"};
+  auto color_count = [&] {
+    auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+    if (!stats) ADD_FAILURE() << stats.error().message;
+    const auto* color = stats ? stats->find("color") : nullptr;
+    return color == nullptr ? 0 : color->count;
+  };
+
+  // Entries 3-5 are held read ahead: the batch and they are all of a's pending list.
+  auto first = commit_batch(connection_, batch_of({0, 1, 2}).encode(a, 3));
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(first->applied);
+  EXPECT_EQ(first->ownership, ownership_check::by_count);
+  EXPECT_EQ(first->acked, 3);
+
+  // Consumer b reclaims entry 4 while a's next batch is being built.
+  ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "b", "0", std::string(entries[4].id)}));
+  auto stale = commit_batch(connection_, batch_of({3, 4, 5}).encode(a, 0));
+  ASSERT_TRUE(stale) << stale.error().message;
+  EXPECT_FALSE(stale->applied);
+  EXPECT_FALSE(stale->fenced);
+  EXPECT_EQ(stale->stale_id, entries[4].id);
+  EXPECT_EQ(color_count(), 3u) << "a stale commit applies nothing";
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 3);
+
+  // b counts what it took (by walk: it sends no token); a re-reads its own pending list (3, 5)
+  // and commits them, by count again.
+  auto theirs = commit_batch(
+      connection_, batch_of({4}).encode({"io:", k_stream, k_dead_letters, "g", "b", 0, ""}));
+  ASSERT_TRUE(theirs && theirs->applied);
+  EXPECT_EQ(theirs->ownership, ownership_check::by_walk);
+  auto again = commit_batch(connection_, batch_of({3, 5}).encode(a, 0));
+  ASSERT_TRUE(again && again->applied);
+  EXPECT_EQ(again->ownership, ownership_check::by_count);
+  EXPECT_EQ(color_count(), 6u);
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 0);
+}
+
+// A process started with a consumer name another live process uses takes the name over (a fresh
+// token): the first one's commits write nothing at all, whatever its batch.
+TEST_F(IngestTest, ACommitFromAProcessWhoseConsumerNameWasTakenOverIsFenced) {
+  add_color_entries(2);
+  redis_reply read;
+  const auto entries = read_as("a", 10, read);
+  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "newer"}));
+
+  auto batch = color_batch(test_config(redis_), entries);
+  batch.add_dead_letter({std::string(entries.front().id), decode_reason::invalid_json, "x", {}});
+  commit_target older{"io:", k_stream, k_dead_letters, "g", "a", 0, "older"};
+  auto fenced = commit_batch(connection_, batch.encode(older, 0));
+  ASSERT_TRUE(fenced) << fenced.error().message;
+  EXPECT_FALSE(fenced->applied);
+  EXPECT_TRUE(fenced->fenced);
+  EXPECT_TRUE(keys_matching("io:*win*").empty()) << "a fenced commit must write nothing";
+  EXPECT_EQ(redis_.cli({"XLEN", k_dead_letters}), "0");
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 2);
+}
+
+// The one way around the count: an entry added to the consumer's pending list from outside
+// (an XCLAIM naming it) while one of its batch is acknowledged by hand. The count matches, so the
+// batch is applied; XACK acknowledging fewer entries than the batch holds is reported.
+TEST_F(IngestTest, AnEntryAddedBehindTheConsumersBackIsReportedAsAMismatch) {
+  add_color_entries(4);
+  redis_reply read;
+  const auto entries = read_as("a", 3, read);
+  ASSERT_EQ(entries.size(), 3u);
+  redis_reply other;
+  const auto theirs = read_as("b", 1, other);
+  ASSERT_EQ(theirs.size(), 1u);
+  ASSERT_TRUE(connection_.command({"XACK", k_stream, "g", std::string(entries[1].id)}));
+  ASSERT_TRUE(connection_.command({"XCLAIM", k_stream, "g", "a", "0", std::string(theirs[0].id)}));
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "tok"}));
+
+  const commit_target a{"io:", k_stream, k_dead_letters, "g", "a", 0, "tok"};
+  auto outcome = commit_batch(connection_, color_batch(test_config(redis_), entries).encode(a, 0));
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_TRUE(outcome->applied);
+  EXPECT_EQ(outcome->ownership, ownership_check::mismatch);
+  EXPECT_EQ(outcome->acked, 2);
+}
+
+// Two processes configured with one consumer name: each (re)connect fences the other, so they
+// take turns, and every event is still counted exactly once.
+TEST_F(IngestTest, TwoProcessesWithOneConsumerNameStillCountEachEventOnce) {
+  event_reference reference;
+  const auto events = generate(4000, reference, 23);
+  prometheus::Registry registry_a;
+  prometheus::Registry registry_b;
+  ingest_service a(test_config(redis_, "same-name"), registry_a);
+  ingest_service b(test_config(redis_, "same-name"), registry_b);
+  a.start();
+  b.start();
+  add_in_slices(events);
+  await_drained();
+  expect_windows_equal(test_config(redis_), reference);
+  EXPECT_EQ(metric_sum(registry_a, "index_optimizer_ingest_events_counted_total") +
+                metric_sum(registry_b, "index_optimizer_ingest_events_counted_total"),
+            4000);
+  const std::map<std::string, std::string> fenced{{"check", "fenced"}};
+  EXPECT_GE(metric_sum(registry_a, "index_optimizer_ingest_ownership_checks_total", fenced) +
+                metric_sum(registry_b, "index_optimizer_ingest_ownership_checks_total", fenced),
+            1);
+}
+
+// Twenty commits into one bucket by a writer that keeps no sums: each adds its entry to the
+// writer's sum in the bucket log (decoded and summed by the script), and a read (the log summed)
+// is exact in count, votes, kinds, latency and first/last seen. The batches' id ranges also hold
+// entries of ours outside the batch, which the ownership walk must not mistake for batch entries.
+TEST_F(IngestTest, BucketLogsSumEachWritersCommitsExactly) {
   constexpr std::size_t k_entries = 40;
-  add_events(
-      connection_, k_stream,
-      std::vector<entry_fields>(k_entries, {{"namespace", "alpha"}, {"fields", R"(["color"])"}}));
-  auto read = connection_.command(
-      {"XREADGROUP", "GROUP", "g", "a", "COUNT", "100", "STREAMS", k_stream, ">"});
-  ASSERT_TRUE(read);
-  std::vector<stream_entry_view> entries;
-  ASSERT_TRUE(parse_xreadgroup_reply(*read, entries));
+  add_color_entries(k_entries);
+  redis_reply read;
+  const auto entries = read_as("a", 100, read);
   ASSERT_EQ(entries.size(), k_entries);
 
   config cfg = test_config(redis_);
   cfg.window.length = 1h;
   cfg.window.bucket = 1h;  // every commit lands in the same, current bucket
   const std::int64_t t0 = unix_now_ms();
-  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0};
+  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0, ""};
   // Per group of four entries k..k+3: the batches {k+2, k} then {k+3, k+1} (added out of
   // order). The first batch's range holds k+1, still ours: XPENDING's page (as long as the batch)
   // is k, k+1, so k+2 is confirmed on its own.
@@ -325,7 +480,7 @@ TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
     for (const std::size_t first : {k, k + 1}) {
       batch_aggregate batch(window_specs(cfg.window));
       for (const std::size_t e : {first + 2, first}) {
-        batch.add_entry(entries[e].id, entries[e].parsed_id);
+        batch.add_entry(entries[e].parsed_id);
         decoded_event event;
         event.latency_ms = 10.0 * static_cast<double>(e + 1);
         event.fields.push_back({"color", e % 2 == 0 ? index_type::keyword : index_type::uuid,
@@ -339,8 +494,8 @@ TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
   }
   const std::string log =
       "io:{events}:win:d:l:ns_alpha0000001:" + std::to_string(t0 - t0 % 3'600'000);
-  EXPECT_LE(std::stoi(redis_.cli({"LLEN", log})), 16) << "the log is compacted";
-  EXPECT_GE(std::stoi(redis_.cli({"LLEN", log})), 1);
+  EXPECT_EQ(redis_.cli({"HLEN", log}), "2") << "one writer: its sum and that sum's version";
+  EXPECT_EQ(redis_.cli({"HGET", log, "v:a"}), "-1") << "summed by the script, not replaced";
 
   auto expect_exact = [&] {
     auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
@@ -364,6 +519,70 @@ TEST_F(IngestTest, BucketLogsCompactAndReadExactly) {
   // Deleting the namespace's counts removes its logs too.
   ASSERT_TRUE(delete_namespace_counts(connection_, cfg, "ns_alpha0000001"));
   EXPECT_TRUE(keys_matching("io:*:win:*ns_alpha0000001*").empty());
+}
+
+// A writer that keeps its sums (writer_sums) sends each bucket's new sum whole and the script
+// replaces the stored one: reported synced, version counting up. Once its view is off (here it
+// forgot a bucket), the script adds the entry to the stored sum instead, reports the bucket not
+// synced, and every count stays exact either way.
+TEST_F(IngestTest, WriterSumsReplaceTheStoredSumOnlyWhileTheirVersionMatches) {
+  constexpr std::size_t k_entries = 12;
+  add_color_entries(k_entries);
+  redis_reply read;
+  const auto entries = read_as("a", 100, read);
+  ASSERT_EQ(entries.size(), k_entries);
+  ASSERT_TRUE(connection_.command({"HSET", consumer_tokens_key("io:", k_stream), "a", "tok"}));
+
+  config cfg = test_config(redis_);
+  cfg.window.length = 1h;
+  cfg.window.bucket = 1h;
+  const std::int64_t t0 = unix_now_ms();
+  const commit_target target{"io:", k_stream, k_dead_letters, "g", "a", 0, "tok"};
+  const std::string log =
+      "io:{events}:win:d:l:ns_alpha0000001:" + std::to_string(t0 - t0 % 3'600'000);
+  writer_sums sums;
+  // Three entries per commit, a new field every commit: the sum sent holds every field so far.
+  for (std::size_t k = 0; k < k_entries; k += 3) {
+    batch_aggregate batch(window_specs(cfg.window));
+    for (std::size_t e = k; e < k + 3; ++e) {
+      batch.add_entry(entries[e].parsed_id);
+      decoded_event event;
+      event.latency_ms = 5.0;
+      event.fields.push_back({"color", index_type::keyword, bit(condition_kind::match)});
+      event.fields.push_back({"f" + std::to_string(k), index_type::integer, 0});
+      batch.add_event("ns_alpha0000001", event, t0 + static_cast<std::int64_t>(e), t0, {}, {});
+    }
+    if (k == 6) sums.clear();  // lost track: from here the script sums
+    const auto remaining = static_cast<std::int64_t>(k_entries - k - 3);
+    auto committed = commit_batch(connection_, batch.encode(target, remaining, &sums));
+    ASSERT_TRUE(committed) << committed.error().message;
+    ASSERT_TRUE(committed->applied);
+    EXPECT_EQ(committed->ownership, ownership_check::by_count);
+    if (k < 6) {
+      EXPECT_EQ(committed->synced_buckets, std::vector<std::size_t>{0}) << k;
+      EXPECT_EQ(redis_.cli({"HGET", log, "v:tok"}), std::to_string(k / 3 + 1));
+    } else {
+      EXPECT_TRUE(committed->synced_buckets.empty()) << k;
+      EXPECT_EQ(redis_.cli({"HGET", log, "v:tok"}), "-1");
+    }
+    batch.update_sums(sums, committed->synced_buckets);
+  }
+  EXPECT_EQ(sums.size(), 0u) << "a bucket whose sum the script merged is forgotten";
+  auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, k_entries);
+  ASSERT_NE(stats->find("color"), nullptr);
+  EXPECT_EQ(stats->find("color")->count, k_entries);
+  EXPECT_EQ(stats->find("color")->latency_count, k_entries);
+  EXPECT_EQ(stats->find("color")->first_seen_ms, t0);
+  EXPECT_EQ(stats->find("color")->last_seen_ms, t0 + static_cast<std::int64_t>(k_entries) - 1);
+  for (std::size_t k = 0; k < k_entries; k += 3) {
+    const auto* field = stats->find("f" + std::to_string(k));
+    ASSERT_NE(field, nullptr) << k;
+    EXPECT_EQ(field->count, 3u);
+    EXPECT_EQ(field->votes(index_type::integer), 3u);
+  }
+  EXPECT_EQ(read_group_state(connection_, k_stream, "g").pending, 0);
 }
 
 TEST_F(IngestTest, DeadLettersEveryKindOfBadEntryWithItsReasonAndCountsTheGoodOnes) {
@@ -636,7 +855,7 @@ TEST_F(IngestTest, ReportsHeartbeatsAndRedisFailuresThroughItsHooks) {
 
 TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
   event_reference reference;
-  add_events(connection_, k_stream, generate(20000, reference, 11));
+  add_events(connection_, k_stream, generate(40000, reference, 11));
   const auto cfg = test_config(redis_);
   prometheus::Registry registry;
   ingest_service service(cfg, registry);
@@ -657,7 +876,10 @@ TEST_F(IngestTest, RestartingRedisMidStreamLosesAndDuplicatesNothing) {
   }
   await_drained(120s);
   expect_windows_equal(cfg, reference);
-  EXPECT_GE(metric_sum(registry, "index_optimizer_ingest_reconnects_total"), 2);
+  // The last restart may come after the last commit: the stream is drained before the consumer
+  // is back, so its reconnect is waited for rather than assumed.
+  EXPECT_TRUE(wait_until(
+      [&] { return metric_sum(registry, "index_optimizer_ingest_reconnects_total") >= 2; }, 30s));
 }
 
 std::filesystem::path worker_binary() {

@@ -1,6 +1,7 @@
 // The value checks behind type inference: UUIDs, Qdrant datetimes, Mixpeek templates, widening.
 
 #include <gtest/gtest.h>
+#include <string>
 
 #include "filter_decoder/value_types.hpp"
 
@@ -85,6 +86,19 @@ TEST(FilterDecoderValues, ControlCharactersAreAsciiBelowSpaceAndDel) {
   EXPECT_TRUE(has_control_character("a\tb"));
   EXPECT_TRUE(has_control_character(std::string_view("a\0b", 3)));
   EXPECT_TRUE(has_control_character("a\x7f"));
+  // Checked eight bytes at a time: a control byte anywhere in a long name, and bytes >= 0x80
+  // (UTF-8) next to it, are told apart.
+  EXPECT_FALSE(has_control_character("metadata.attr_123.\xff\xfe\x80\xc3\xa9.nested[].x"));
+  for (std::size_t at = 0; at < 24; ++at) {
+    for (const char bad : {'\0', '\x01', '\x1f', '\x7f'}) {
+      std::string name(24, 'a');
+      name[at] = bad;
+      EXPECT_TRUE(has_control_character(name)) << at << " " << static_cast<int>(bad);
+    }
+    std::string fine(24, '\x80');
+    fine[at] = ' ';
+    EXPECT_FALSE(has_control_character(fine)) << at;
+  }
 }
 
 }  // namespace

@@ -84,8 +84,8 @@ TEST(StreamEntries, ParsesXautoclaimReplies) {
 
 TEST(BatchAggregate, CountsEachFieldOnceWithTypeVotesKindsAndLatency) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("1-0", {1, 0});
-  batch.add_entry("2-0", {2, 0});
+  batch.add_entry({1, 0});
+  batch.add_entry({2, 0});
   batch.add_event("ns_a",
                   event_with({{"price", index_type::integer, bit(condition_kind::range)},
                               {"color", index_type::keyword,
@@ -162,36 +162,66 @@ TEST(BatchAggregate, AsksForASampleOncePerFieldAndCompactsIt) {
   const auto samples = batch.samples();
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0], (std::pair<std::string, std::string>{"ns_a", "f"}));
-  const auto request = batch.encode({"io:", "s", "s:dl", "g", "c", 0});
+  const auto request = batch.encode({"io:", "s", "s:dl", "g", "c", 0, ""});
   EXPECT_NE(std::find(request.args.begin(), request.args.end(), R"({"must":[]})"),
             request.args.end());
 }
 
 TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("5-1", {5, 1});
-  batch.add_entry("3-0", {3, 0});
-  batch.add_entry("9-0", {9, 0});
+  batch.add_entry({5, 1});
+  batch.add_entry({3, 0});
+  batch.add_entry({9, 0});
   batch.add_event("ns_a", event_with({{"f", index_type::keyword, bit(condition_kind::match)}}),
                   k_now, k_now, {}, {});
   batch.add_dead_letter({"9-0", decode_reason::invalid_json, "bad", {{"filter", "{"}}});
-  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 1000});
-  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 8);
-  // Ascending: the script confirms them by walking XPENDING's ordered reply.
-  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "3-0", "9-0", "3", "3-0", "5-1", "9-0"}));
+  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 1000, ""});
+  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 10);
+  // Without a token nor a count of entries held elsewhere (-1) the script walks the ids, which
+  // go ascending: it confirms them by walking XPENDING's ordered reply.
+  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "", "-1", "3-0", "9-0", "3", "3-0", "5-1",
+                                            "9-0"}));
   EXPECT_EQ(request.keys[0], "io:{s}");
   EXPECT_EQ(request.keys[1], "io:{s}:dead-letter");
-  // Stream, dead letters, unfolded and due sets; per namespace both totals, its unfolded set and
-  // both bucket sets; per decision bucket the bucket, its log and the analytics bucket it folds
-  // into.
-  EXPECT_EQ(request.keys.size(), 5u + 5 + 3);
+  EXPECT_EQ(request.keys[5], "io:{s}:consumer-tokens");
+  // Stream, dead letters, unfolded and due sets, consumer tokens; per namespace both totals, its
+  // unfolded set and both bucket sets; per decision bucket the bucket, its log and the analytics
+  // bucket it folds into.
+  EXPECT_EQ(request.keys.size(), 6u + 5 + 3);
   for (const auto& key : request.keys)
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
-  EXPECT_EQ(request.args[8], "1000");
-  EXPECT_EQ(request.args[9], "1");
-  EXPECT_EQ(request.args[10], "12");  // five metadata pairs and one original field
-  EXPECT_EQ(request.args[11], "reason");
-  EXPECT_EQ(request.args[12], "invalid_json");
+  EXPECT_EQ(request.args[10], "1000");
+  EXPECT_EQ(request.args[11], "1");
+  EXPECT_EQ(request.args[12], "12");  // five metadata pairs and one original field
+  EXPECT_EQ(request.args[13], "reason");
+  EXPECT_EQ(request.args[14], "invalid_json");
+}
+
+// With a token, the batch's distinct entries plus those held elsewhere are what the consumer's
+// pending list must hold for the script to confirm ownership by count.
+TEST(BatchAggregate, EncodesTheTokenAndThePendingCountItExpects) {
+  batch_aggregate batch(k_windows);
+  batch.add_entry({5, 1});
+  batch.add_entry({3, 0});
+  batch.add_entry({5, 1});  // twice in the batch, once pending
+  const auto request =
+      batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 0, "tok"}, 7);
+  const std::vector<std::string> head(request.args.begin(), request.args.begin() + 7);
+  EXPECT_EQ(head, (std::vector<std::string>{"grp", "me", "tok", "9", "3-0", "5-1", "2"}));
+  // The consumer encodes before its last reads are in, and sets what they hold afterwards.
+  auto later = batch.encode({"io:", "io:{s}", "io:{s}:dead-letter", "grp", "me", 0, "tok"});
+  EXPECT_EQ(later.args[3], "-1");
+  set_held_elsewhere(later, 7);
+  EXPECT_EQ(later.args, request.args);
+  set_held_elsewhere(later, -1);
+  EXPECT_EQ(later.args[3], "-1");
+  // Ids past 15 characters (no short-string storage) are formatted whole.
+  batch_aggregate wide(k_windows);
+  wide.add_entry({1764489876543, 12345});
+  const auto wide_request = wide.encode({"io:", "io:{s}", "io:{s}:dl", "grp", "me", 0, ""});
+  EXPECT_EQ(wide_request.args[7], "1764489876543-12345");
+  EXPECT_EQ(to_string(stream_id{18446744073709551615u, 18446744073709551615u}),
+            "18446744073709551615-18446744073709551615");
 }
 
 TEST(BatchAggregate, CapsTheFieldsADeadLetterKeeps) {
@@ -204,12 +234,12 @@ TEST(BatchAggregate, CapsTheFieldsADeadLetterKeeps) {
 
 TEST(BatchAggregate, ClearForgetsEverything) {
   batch_aggregate batch(k_windows);
-  batch.add_entry("1-0", {1, 0});
+  batch.add_entry({1, 0});
   batch.add_event("ns_a", event_with({{"f", index_type::keyword, 0}}), k_now, k_now, {}, {});
-  EXPECT_TRUE(batch.holds_entry("1-0"));
+  EXPECT_TRUE(batch.holds_entry({1, 0}));
   batch.clear();
   EXPECT_TRUE(batch.empty());
-  EXPECT_FALSE(batch.holds_entry("1-0"));
+  EXPECT_FALSE(batch.holds_entry({1, 0}));
   EXPECT_EQ(batch.counted_events(), 0u);
   EXPECT_EQ(batch.find("ns_a", window_kind::decision, k_now, "f"), nullptr);
 }
@@ -246,6 +276,80 @@ TEST(SampleTracker, WantsASampleAgainAfterTheRefresh) {
   EXPECT_TRUE(tracker.wants("ns", "g", t0 + 59s));
   EXPECT_TRUE(tracker.wants("ns2", "f", t0 + 59s));
   EXPECT_TRUE(tracker.wants("ns", "f", t0 + 60s));
+}
+
+}  // namespace
+}  // namespace index_optimizer
+
+namespace index_optimizer {
+namespace {
+
+TEST(WriterSums, AddAccumulatesCountsAndVersionsAndForgetsOldBuckets) {
+  writer_sums sums;
+  EXPECT_EQ(sums.find("ns_a", 60'000), nullptr);
+  field_map fields;
+  auto& f = fields["f"];
+  f.count = 2;
+  f.type_votes[static_cast<std::size_t>(index_type::keyword)] = 2;
+  f.first_seen_ms = 61'000;
+  f.last_seen_ms = 62'000;
+  sums.add("ns_a", 60'000, 3, fields);
+  f.first_seen_ms = 60'500;
+  f.last_seen_ms = 61'500;
+  sums.add("ns_a", 60'000, 4, fields);
+  const auto* sum = sums.find("ns_a", 60'000);
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(sum->version, 2);
+  EXPECT_EQ(sum->events, 7u);
+  const auto& held = sum->fields.at("f");
+  EXPECT_EQ(held.count, 4u);
+  EXPECT_EQ(held.type_votes[static_cast<std::size_t>(index_type::keyword)], 4u);
+  EXPECT_EQ(held.first_seen_ms, 60'500);
+  EXPECT_EQ(held.last_seen_ms, 62'000);
+
+  sums.add("ns_a", 120'000, 1, fields);
+  sums.add("ns_b", 60'000, 1, fields);
+  sums.forget("ns_b", 60'000);
+  EXPECT_EQ(sums.find("ns_b", 60'000), nullptr);
+  sums.forget_before(120'000);
+  EXPECT_EQ(sums.find("ns_a", 60'000), nullptr);
+  EXPECT_NE(sums.find("ns_a", 120'000), nullptr);
+  EXPECT_EQ(sums.size(), 1u);
+}
+
+// The sum a commit sends for a bucket is the held sum plus the batch, over the paths of both.
+TEST(WriterSums, EncodeSendsTheBatchEntryAndTheHeldSumPlusTheBatch) {
+  const std::int64_t now = 1'800'000'030'000;
+  const std::int64_t start = k_windows[0].bucket_start(now);
+  batch_aggregate batch(k_windows);
+  batch.add_entry({1, 0});
+  decoded_event event;
+  event.fields.push_back({"new", index_type::keyword, 0});
+  event.fields.push_back({"old", index_type::keyword, 0});
+  batch.add_event("ns_a", event, now, now, {}, {});
+  writer_sums sums;
+  field_map held;
+  held["old"].count = 5;
+  held["gone"].count = 1;
+  sums.add("ns_a", start, 6, held);
+  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dl", "g", "c", 0, "tok"}, 0, &sums);
+  // The bucket's events and entry, then the version and the sum: the last two decision-bucket
+  // arguments before the analytics-only bucket count.
+  const auto at = std::find(request.args.begin(), request.args.end(), std::to_string(start));
+  ASSERT_NE(at, request.args.end());
+  const auto offset = static_cast<std::size_t>(at - request.args.begin());
+  EXPECT_EQ(request.args[offset + 5], "1");  // the batch's events
+  EXPECT_EQ(request.args[offset + 7], "1");  // the version the sum builds on
+  // [7 events, "new", [1, ...], "old", [6, ...], "gone", [1, ...]] in some path order.
+  const std::string& sum = request.args[offset + 8];
+  ASSERT_FALSE(sum.empty());
+  EXPECT_EQ(static_cast<unsigned char>(sum[0]), 0x97u) << "an array of 1 + 2 x 3 items";
+  EXPECT_EQ(sum[1], 7);
+  for (const auto* path : {"new", "old", "gone"})
+    EXPECT_NE(sum.find(path), std::string::npos) << path;
+  const std::string& entry = request.args[offset + 6];
+  EXPECT_EQ(static_cast<unsigned char>(entry[0]), 0x95u) << "the batch's own: 1 + 2 x 2 items";
+  EXPECT_EQ(entry.find("gone"), std::string::npos);
 }
 
 }  // namespace
