@@ -148,7 +148,9 @@ class member {
   std::uint32_t index_ = 0;  // of the value while the document is built
 };
 
-inline const member* object::end() const noexcept { return items_ + size_; }
+inline const member* object::end() const noexcept {
+  return items_ + size_;
+}
 
 template <std::size_t I>
 decltype(auto) get(const member& entry) noexcept {

@@ -108,7 +108,7 @@ class stream_consumer {
   std::deque<outstanding> outstanding_;
   std::size_t reads_in_flight_ = 0;
   bool commit_in_flight_ = false;
-  bool backlog_ = false;  // the last read was full: more entries are waiting
+  bool backlog_ = false;             // the last read was full: more entries are waiting
   std::deque<reply_tree> received_;  // replies read ahead, not yet processed
   reply_tree current_read_;          // the reply entries_ views into
   std::size_t read_ahead_ = 1;
