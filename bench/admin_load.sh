@@ -313,11 +313,13 @@ run() {
   cpu="$(calc "100 * ($cpu_after - $cpu_before) / $CLK_TCK / $seconds")"
   # Redis busy 1 ms or longer at a time: how many times, longest, share of the run.
   local blocked
-  blocked="$(redis-cli -p "$REDIS_PORT" --json slowlog get -1 | python3 -c '
+  # Kept for --keep: which commands blocked Redis (the first argument names a script's SHA).
+  redis-cli -p "$REDIS_PORT" --json slowlog get -1 >"$WORK/slowlog-$label-$mode.json"
+  blocked="$(python3 -c '
 import json, sys
 d = sorted(e[2] for e in json.load(sys.stdin))
 print(len(d), "%.1f" % (d[-1] / 1000 if d else 0), "%.1f" % (sum(d) / 1e4 / float(sys.argv[1])))
-' "$seconds")"
+' "$seconds" <"$WORK/slowlog-$label-$mode.json")"
   RESULTS+=("$label $mode $conns $rps $p50 $p90 $p99 $max $non2xx $errors $server_ms $ingest_rate $cpu $blocked")
   printf '  %-8s %-6s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  ingest %7.0f ev/s\n' \
     "$label" "$mode" "$rps" "$p50" "$p99" "$ingest_rate" >&2

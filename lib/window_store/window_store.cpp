@@ -19,7 +19,7 @@ const redis_script& sweep_script() {
   static const redis_script script(window_script_source(R"lua(
 -- KEYS[1] the decision window's unfolded set, KEYS[2] and KEYS[3] the decision and analytics due
 -- sets; other keys by their index in ARGV. ARGV in order: decision bucket ms, decision length ms,
--- analytics bucket ms, analytics length ms, fold delay ms;
+-- analytics bucket ms, analytics length ms, fold delay ms, time budget in microseconds;
 --   fold count, per candidate: member, start, namespace, analytics start, keys of its bucket, its
 --     log, its namespace's unfolded set, decision totals, analytics bucket, analytics totals,
 --     analytics bucket set;
@@ -52,6 +52,18 @@ local function fold(member, start, ns, start_a, bucket, log, unfolded_ns, tot_d,
   redis.call('ZREM', unfolded_ns, start)
 end
 
+-- Redis serves nobody while a script runs, and folding or ageing out one (namespace, bucket) of
+-- a namespace with hundreds of fields takes milliseconds: the script stops once it has worked
+-- for `budget_us`, after the candidate that took it there, and says so; the caller calls again
+-- (other clients' commands are served in between).
+local t0 = redis.call('TIME')
+local budget_us = tonumber(nxt())
+local function spent()
+  local t = redis.call('TIME')
+  return (tonumber(t[1]) - tonumber(t0[1])) * 1000000 + tonumber(t[2]) - tonumber(t0[2]) >=
+    budget_us
+end
+
 local folded, expired_d, expired_a = 0, 0, 0
 for _ = 1, tonumber(nxt()) do
   local member, start, ns, start_a = nxt(), nxt(), nxt(), nxt()
@@ -61,6 +73,7 @@ for _ = 1, tonumber(nxt()) do
   if touched and tonumber(touched) <= now - delay and tonumber(start) + bucket_d <= now then
     fold(member, start, ns, start_a, bucket, log, unfolded_ns, tot_d, bucket_a_key, tot_a, nsb_a)
     folded = folded + 1
+    if spent() then return {folded, expired_d, expired_a, 1} end
   end
 end
 for _ = 1, tonumber(nxt()) do
@@ -78,6 +91,7 @@ for _ = 1, tonumber(nxt()) do
     redis.call('ZREM', due_d, member)
     redis.call('ZREM', nsb_d, start)
     expired_d = expired_d + 1
+    if spent() then return {folded, expired_d, expired_a, 1} end
   end
 end
 for _ = 1, tonumber(nxt()) do
@@ -89,9 +103,10 @@ for _ = 1, tonumber(nxt()) do
     redis.call('ZREM', due_a, member)
     redis.call('ZREM', nsb_a, start)
     expired_a = expired_a + 1
+    if spent() then return {folded, expired_d, expired_a, 1} end
   end
 end
-return {folded, expired_d, expired_a}
+return {folded, expired_d, expired_a, 0}
 )lua"));
   return script;
 }
@@ -183,7 +198,8 @@ struct sweep_step_result {
 redis_result<sweep_step_result> sweep_step(redis_connection& connection,
                                            std::string_view key_prefix, std::string_view stream,
                                            const std::array<window_spec, 2>& windows,
-                                           std::chrono::milliseconds delay, std::size_t step) {
+                                           std::chrono::milliseconds delay, std::size_t step,
+                                           std::chrono::microseconds budget) {
   const window_keys d(key_prefix, stream, window_kind::decision);
   const window_keys a(key_prefix, stream, window_kind::analytics);
   const std::string last = std::to_string(step - 1);
@@ -202,7 +218,8 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
   std::vector<std::string> keys{d.unfolded(), d.due(), a.due()};
   std::vector<std::string> args{std::to_string(wd.bucket_ms), std::to_string(wd.length_ms),
                                 std::to_string(wa.bucket_ms), std::to_string(wa.length_ms),
-                                std::to_string(delay.count())};
+                                std::to_string(delay.count()),
+                                std::to_string(budget.count())};
   auto key_index = [&keys](std::string key) {
     keys.push_back(std::move(key));
     return std::to_string(keys.size());
@@ -250,7 +267,7 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
   if (taken[0] + taken[1] + taken[2] == 0) return result;
   auto reply = eval(connection, sweep_script(), keys, args);
   if (!reply) return reply.error();
-  if (!reply->is_array() || reply->as_array().size() != 3) {
+  if (!reply->is_array() || reply->as_array().size() != 4) {
     return unexpected("window sweep script", *reply);
   }
   const auto& counts = reply->as_array();
@@ -259,9 +276,10 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
   result.counts.expired[1] = static_cast<std::size_t>(counts[2].to_integer().value_or(0));
   const std::size_t done =
       result.counts.folded + result.counts.expired[0] + result.counts.expired[1];
-  // A full page with work done: there may be more behind it.
-  result.more = done > 0 && std::any_of(listed.begin(), listed.end(),
-                                        [step](std::size_t n) { return n == step; });
+  // Stopped by its time budget, or a full page with work done: there may be more behind it.
+  const bool stopped = counts[3].to_integer().value_or(0) == 1;
+  result.more = stopped || (done > 0 && std::any_of(listed.begin(), listed.end(),
+                                                    [step](std::size_t n) { return n == step; }));
   return result;
 }
 
@@ -300,11 +318,11 @@ redis_result<sweep_counts> sweep_windows(redis_connection& connection, std::stri
                                          std::string_view stream,
                                          const std::array<window_spec, 2>& windows,
                                          std::chrono::milliseconds delay, std::size_t step_buckets,
-                                         std::size_t max_steps) {
+                                         std::size_t max_steps, std::chrono::microseconds budget) {
   sweep_counts total;
   for (std::size_t step = 0; step < max_steps; ++step) {
     auto result = sweep_step(connection, key_prefix, stream, windows, delay,
-                             std::max<std::size_t>(step_buckets, 1));
+                             std::max<std::size_t>(step_buckets, 1), budget);
     if (!result) return result.error();
     total.folded += result->counts.folded;
     total.expired[0] += result->counts.expired[0];

@@ -32,14 +32,21 @@ struct sweep_counts {
   std::array<std::size_t, 2> expired{};  // by window, k_all_windows order
 };
 
+// How long one sweep script may run before it stops and lets Redis serve its other clients: the
+// admin API's reads wait behind it, and folding one (namespace, bucket) of a namespace with
+// hundreds of fields takes milliseconds.
+inline constexpr std::chrono::microseconds k_sweep_budget{3000};
+
 // Folds and ages out what is due in `stream`'s windows (by the Redis server's clock). Candidates
-// are taken oldest first, `step_buckets` of each kind per script call, so no call blocks Redis for
-// long; it stops after `max_steps` calls (the next sweep continues).
+// are taken oldest first, at most `step_buckets` of each kind per script call, and a call stops
+// after the candidate that takes it past `budget`, so no call blocks Redis for long; the sweep
+// stops after `max_steps` calls (the next sweep continues).
 redis_result<sweep_counts> sweep_windows(redis_connection& connection, std::string_view key_prefix,
                                          std::string_view stream,
                                          const std::array<window_spec, 2>& windows,
                                          std::chrono::milliseconds fold_delay,
-                                         std::size_t step_buckets = 32, std::size_t max_steps = 64);
+                                         std::size_t step_buckets = 32, std::size_t max_steps = 64,
+                                         std::chrono::microseconds budget = k_sweep_budget);
 
 // A namespace's counts over one window, summed over cfg.ingest.streams. Sweeps each stream
 // first, so the result is exact as of the call (to the bound in docs/events.md) even if no

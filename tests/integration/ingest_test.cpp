@@ -775,6 +775,53 @@ TEST_F(IngestTest, EventsCountOnceWhetherTheirBucketIsUnfoldedFoldedOrAnalyticsO
   EXPECT_EQ(stats->find("a")->last_seen_ms, ts);
 }
 
+// A sweep script stops after the fold that takes it past its time budget, so no script blocks
+// Redis for long; the sweep calls it again and still folds everything due.
+TEST_F(IngestTest, SweepScriptsStopAtTheirTimeBudgetAndTheSweepCarriesOn) {
+  auto cfg = test_config(redis_);
+  cfg.window.length = 1h;
+  cfg.window.bucket = 1s;
+  const std::string ts = std::to_string(unix_now_ms() - 5000);  // a closed bucket
+  std::vector<entry_fields> events;
+  for (const auto& ns : k_namespaces)
+    events.push_back({{"namespace", ns.name}, {"ts", ts}, {"fields", R"(["a"])"}});
+  add_events(connection_, k_stream, events);
+  {
+    prometheus::Registry registry;
+    ingest_service service(cfg, registry);
+    service.start();
+    await_drained();
+    // Stopped before the buckets are due (fold_delay after their last write), so that the
+    // sweeps below fold them, not the consumer's.
+    ASSERT_TRUE(service.stop(5s));
+  }
+  const std::string open_key = "io:{events}:win:d:open";
+  const auto open = std::stoul(redis_.cli({"ZCARD", open_key}));
+  ASSERT_GE(open, 2u) << "the consumer folded buckets before it stopped";
+  const auto windows = window_specs(cfg.window);
+  const auto sweep = [&](std::size_t max_steps) {
+    return sweep_windows(connection_, cfg.redis.key_prefix, k_stream, windows, fold_delay(cfg), 32,
+                         max_steps, std::chrono::microseconds(0));
+  };
+  // With no budget, one call folds one bucket (once they are due), though all are candidates.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto swept = sweep(1);
+        return swept && swept->folded == 1;
+      },
+      20s));
+  EXPECT_EQ(redis_.cli({"ZCARD", open_key}), std::to_string(open - 1));
+  const auto rest = sweep(64);
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->folded, open - 1);
+  EXPECT_EQ(redis_.cli({"ZCARD", open_key}), "0");
+  for (const auto& ns : k_namespaces) {
+    const auto stats = read_namespace_window(connection_, cfg, ns.id, window_kind::decision);
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(stats->events, 1u) << ns.id;
+  }
+}
+
 TEST_F(IngestTest, DeletingANamespaceRemovesItsCountsOnly) {
   event_reference reference;
   add_events(connection_, k_stream, generate(500, reference, 3));
