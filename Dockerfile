@@ -28,7 +28,7 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
 # One Debian package per shared library the binary links (ldd + dpkg -S); the test fails when this
 # list and the built binary disagree. ca-certificates: the trust store for an https:// Qdrant.
-ARG RUNTIME_LIBRARIES="libboost-json1.81.0 libc6 libgcc-s1 libhiredis0.14 libprometheus-cpp-core1.0 libssl3 libstdc++6 libsystemd0 libyaml-cpp0.7"
+ARG RUNTIME_LIBRARIES="libboost-json1.81.0 libc6 libgcc-s1 libhiredis0.14 libjemalloc2 libprometheus-cpp-core1.0 libssl3 libstdc++6 libsystemd0 libyaml-cpp0.7"
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ${RUNTIME_LIBRARIES} ca-certificates \

@@ -27,6 +27,11 @@ index_optimizer_require(HIREDIS_FOUND "libhiredis-dev")
 pkg_check_modules(SYSTEMD QUIET IMPORTED_TARGET libsystemd)
 index_optimizer_require(SYSTEMD_FOUND "libsystemd-dev")
 
+if(INDEX_OPTIMIZER_JEMALLOC)
+  pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
+  index_optimizer_require(JEMALLOC_FOUND "libjemalloc-dev")
+endif()
+
 find_package(Threads REQUIRED)
 
 if(INDEX_OPTIMIZER_BUILD_TESTS)

@@ -8,7 +8,7 @@ LOCAL_DIR="$ROOT/.local"   # ignored by git: private Redis data, logs
 # Debian 12 packages the build, the daemon and the tests need.
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
-  libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
+  libsystemd-dev libssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
 # promtool, systemd-analyze and strace for the packaging tests (tests/packaging/).
 TEST_PACKAGES=(prometheus systemd strace)
 # scripts/fuzz: clang with libFuzzer's runtime, and llvm-symbolizer for readable crash stacks.
