@@ -140,7 +140,15 @@ registry_result<namespace_model> namespace_registry::get(std::string_view namesp
   if (!reply) return unavailable(reply.error());
   if (reply->is_nil()) return not_found(namespace_id);
   if (!reply->is_string()) return unexpected_reply("GET", *reply);
-  return parse_stored_namespace(reply->as_string(), key);
+  return parse_cached(reply->as_string(), key);
+}
+
+registry_result<namespace_model> namespace_registry::parse_cached(std::string_view document,
+                                                                  std::string_view key) {
+  if (auto cached = parsed_.find(key, document)) return std::move(*cached);
+  auto parsed = parse_stored_namespace(document, key);
+  if (parsed) parsed_.store(key, document, *parsed);
+  return parsed;
 }
 
 registry_result<std::optional<std::string>> namespace_registry::id_for_name(std::string_view name) {
@@ -192,7 +200,7 @@ registry_result<std::vector<namespace_model>> namespace_registry::list() {
       const auto& doc = docs->as_array()[i];
       if (doc.is_nil()) continue;  // deleted since ZRANGE
       if (!doc.is_string()) return unexpected_reply("MGET", doc);
-      auto model = parse_stored_namespace(doc.as_string(), mget[i + 1]);
+      auto model = parse_cached(doc.as_string(), mget[i + 1]);
       if (!model) {
         // One broken document must not hide every other namespace from the admin API.
         log_error("skipping a stored namespace that does not parse",

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "namespace_model/namespace_model.hpp"
+#include "namespace_registry/parsed_document_cache.hpp"
 #include "namespace_registry/registry_error.hpp"
 #include "namespace_registry/registry_keys.hpp"
 #include "redis/redis_pool.hpp"
@@ -80,11 +81,14 @@ class namespace_registry {
 
  private:
   registry_result<redis_pool::lease> connection();
+  // parse_stored_namespace, reusing the model of a document parsed before (parsed_document_cache).
+  registry_result<namespace_model> parse_cached(std::string_view document, std::string_view key);
 
   redis_pool& pool_;
   namespace_registry_options options_;
   registry_keys keys_;
   namespace_deleted_hook on_deleted_;
+  parsed_document_cache parsed_;
 };
 
 // Parses a stored document (namespace_model to_storage_json); corrupt on failure.

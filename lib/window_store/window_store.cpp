@@ -216,10 +216,9 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
   const auto& wd = windows[0];
   const auto& wa = windows[1];
   std::vector<std::string> keys{d.unfolded(), d.due(), a.due()};
-  std::vector<std::string> args{std::to_string(wd.bucket_ms), std::to_string(wd.length_ms),
-                                std::to_string(wa.bucket_ms), std::to_string(wa.length_ms),
-                                std::to_string(delay.count()),
-                                std::to_string(budget.count())};
+  std::vector<std::string> args{std::to_string(wd.bucket_ms),  std::to_string(wd.length_ms),
+                                std::to_string(wa.bucket_ms),  std::to_string(wa.length_ms),
+                                std::to_string(delay.count()), std::to_string(budget.count())};
   auto key_index = [&keys](std::string key) {
     keys.push_back(std::move(key));
     return std::to_string(keys.size());
