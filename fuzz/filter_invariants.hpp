@@ -3,6 +3,7 @@
 // Invariants shared by the two filter_decoder targets.
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -95,7 +96,11 @@ inline void check_sample(std::string_view json_text, const std::string& sample, 
   const auto original = boost::json::parse(json_text, error);
   if (error) return;  // beyond Boost's default depth: nothing to compare with
   const auto compacted = boost::json::parse(full, error);
-  require(!error && compacted == original, "the compaction is not the same JSON value");
+  // Compared as serialised too: Boost 1.81 parses a zero with a huge exponent ("0e31131") as NaN,
+  // and NaN equals nothing, itself included, though the compaction kept the number verbatim.
+  require(!error && (compacted == original ||
+                     boost::json::serialize(compacted) == boost::json::serialize(original)),
+          "the compaction is not the same JSON value");
 }
 
 }  // namespace index_optimizer::fuzz
