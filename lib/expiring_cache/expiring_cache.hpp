@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 
@@ -64,17 +65,11 @@ class expiring_cache {
     Value value;
     std::chrono::steady_clock::time_point expires;
   };
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
 
   const std::chrono::milliseconds ttl_;
   const clock_function clock_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;
+  string_map<entry> entries_;
 };
 
 }  // namespace index_optimizer

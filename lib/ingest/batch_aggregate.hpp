@@ -15,6 +15,7 @@
 #include "ingest/field_delta.hpp"
 #include "ingest/stream_entries.hpp"
 #include "ingest/writer_sums.hpp"
+#include "string_map/string_map.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 #include "window_store/window_stats.hpp"
@@ -115,15 +116,6 @@ class batch_aggregate {
   void clear();
 
  private:
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-  template <class T>
-  using string_map = std::unordered_map<std::string, T, string_hash, std::equal_to<>>;
-
   struct bucket_delta {
     std::int64_t start_ms = 0;
     std::uint64_t events = 0;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "string_map/string_map.hpp"
 #include "window_store/bucket_log.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_stats.hpp"
@@ -29,13 +30,7 @@ struct field_delta {
 };
 
 // Field path -> delta, found by string_view without a temporary string.
-struct path_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-using field_map = std::unordered_map<std::string, field_delta, path_hash, std::equal_to<>>;
+using field_map = string_map<field_delta>;
 
 // dst += src: counts add, first seen takes the minimum, last seen the maximum.
 void combine(field_delta& dst, const field_delta& src) noexcept;

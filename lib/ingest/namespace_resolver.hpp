@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "redis/redis_connection.hpp"
+#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 
@@ -42,15 +43,8 @@ class namespace_cache {
     std::optional<std::string> namespace_id;
     clock::time_point expires;
   };
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-
   namespace_cache_policy policy_;
-  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;
+  string_map<entry> entries_;
 };
 
 class namespace_resolver {

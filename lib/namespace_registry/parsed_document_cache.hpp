@@ -1,15 +1,14 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "namespace_model/namespace_model.hpp"
+#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 
@@ -35,17 +34,9 @@ class parsed_document_cache {
     std::string document;
     namespace_model model;
   };
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const entry>, string_hash, std::equal_to<>>
-      entries_;
+  string_map<std::shared_ptr<const entry>> entries_;
 };
 
 }  // namespace index_optimizer
