@@ -439,7 +439,7 @@ TEST(ConfigEnvironment, VariablesOfNoSectionAreWarnedAboutByNameWithTheKeyTheyMe
   EXPECT_THAT(warnings[2],
               AllOf(HasSubstr("environment variable INDEX_OPTIMIZER_HTTPP_PORT is ignored: it "
                               "names no configuration section"),
-                    HasSubstr("SECTION one of HTTP, AUTH, "),
+                    HasSubstr("SECTION one of "), HasSubstr(" HTTP, "), HasSubstr(" QDRANT, "),
                     HasSubstr("did you mean INDEX_OPTIMIZER_HTTP_PORT?")));
   EXPECT_THAT(warnings[3], HasSubstr("did you mean INDEX_OPTIMIZER_QDRANT_URL?"));
   for (const auto& warning : warnings) {
