@@ -9,8 +9,8 @@
 namespace index_optimizer {
 
 const std::string_view k_qdrant_json_path_rule =
-    "keys are letters, digits, '_' and '-', or double-quoted (\"a/b\": any characters but '\"' "
-    "and '\\'), joined by '.'; [] or [N] after a key selects array elements";
+    "keys are letters, digits, '_' and '-', or any characters but '\"' and '\\' in double "
+    "quotes (\"a/b\"), joined by '.'; [] or [N] after a key selects array elements";
 
 namespace {
 

@@ -237,7 +237,8 @@ TEST_F(NamespaceQdrantTest, AFieldPathQdrantCannotParseIs422BeforeAnythingIsAppl
   const auto r = patch_indexes("shop", {keyword("c"), keyword("metadata.a/b")});
   ASSERT_EQ(r.status, 422u) << r.body;
   EXPECT_EQ(error_type(r), "ValidationError");
-  const auto& errors = body_of(r).at("error").at("details").at("validation_errors").as_array();
+  const auto body = body_of(r);
+  const auto& errors = body.at("error").at("details").at("validation_errors").as_array();
   ASSERT_EQ(errors.size(), 1u) << r.body;
   EXPECT_EQ(errors[0].at("type"), "value_error");
   EXPECT_EQ(errors[0].at("location"),
