@@ -878,7 +878,7 @@ std::map<std::string, std::string> environment_snapshot() {
 namespace {
 
 // INDEX_OPTIMIZER_* variables that are not configuration keys: main's default --config and the
-// scripts' own settings (docs/configuration.md, "Variables that are not keys").
+// scripts' own settings (the table in docs/configuration.md, "Errors").
 constexpr std::array<std::string_view, 7> k_non_key_variables{
     "INDEX_OPTIMIZER_CONFIG",           // daemon/main.cpp
     "INDEX_OPTIMIZER_DEV_REDIS_PORT",   // scripts/run
