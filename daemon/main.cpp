@@ -71,6 +71,8 @@ int main(int argc, char** argv) {
   try {
     auto cfg = index_optimizer::load_config(config_path, environment);
     if (check_only) {
+      for (const auto& warning : index_optimizer::environment_warnings(environment))
+        std::cerr << "index-optimizer: warning: " << warning << "\n";
       std::cout << index_optimizer::render_effective_config(cfg);
       std::cerr << "index-optimizer: configuration " << config_path.string() << " is valid\n";
       return 0;

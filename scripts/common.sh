@@ -9,8 +9,9 @@ LOCAL_DIR="$ROOT/.local"   # ignored by git: private Redis data, logs
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
   libsystemd-dev libssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
-# promtool, systemd-analyze and strace for the packaging tests (tests/packaging/).
-TEST_PACKAGES=(prometheus systemd strace)
+# promtool, systemd-analyze and strace for the packaging tests (tests/packaging/); clang-format
+# for the formatting check (scripts/check-format).
+TEST_PACKAGES=(prometheus systemd strace clang-format-14)
 # scripts/fuzz: clang with libFuzzer's runtime, and llvm-symbolizer for readable crash stacks.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 

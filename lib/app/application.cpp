@@ -192,6 +192,8 @@ int application::run() {
 
   for (const auto& warning : config_warnings(s.cfg))
     log_warn(warning);
+  for (const auto& warning : environment_warnings(s.environment))
+    log_warn(warning);
   if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
     if (const auto warning = http::descriptor_limit_warning(
             static_cast<std::uint64_t>(s.cfg.http.max_connections), files.rlim_cur)) {

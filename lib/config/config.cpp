@@ -5,11 +5,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -64,6 +66,14 @@ std::string where_in_file(std::string_view source, const YAML::Mark& mark) {
 
 std::string env_where(std::string_view variable) {
   return "environment variable " + std::string(variable);
+}
+
+// "INDEX_OPTIMIZER_HTTP_": every variable of a section's keys starts with it.
+std::string section_variable_prefix(std::string_view section) {
+  std::string prefix = std::string(k_env_prefix) + std::string(section) + "_";
+  std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return prefix;
 }
 
 std::string keys_in_section(std::string_view section) {
@@ -531,15 +541,13 @@ class loader {
         store(info, std::move(*value), env_where(variable));
       }
     }
-    // A misspelt variable would otherwise be ignored without a trace; only variables that claim a
-    // known section are checked, so unrelated INDEX_OPTIMIZER_* settings stay possible.
+    // A misspelt key would otherwise be ignored without a trace. Variables of no known section
+    // are not errors (environment_warnings names them), so the scripts' own INDEX_OPTIMIZER_*
+    // variables can share the environment.
     for (const auto& [variable, value] : env_) {
       if (!variable.starts_with(k_env_prefix)) continue;
       for (const auto section : config_detail::section_names()) {
-        std::string prefix = std::string(k_env_prefix) + std::string(section) + "_";
-        std::transform(prefix.begin(), prefix.end(), prefix.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        if (!variable.starts_with(prefix)) continue;
+        if (!variable.starts_with(section_variable_prefix(section))) continue;
         bool known = false;
         std::vector<std::string> names;
         for (const auto& binding : config_detail::key_bindings()) {
@@ -865,6 +873,88 @@ std::map<std::string, std::string> environment_snapshot() {
     env.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
   }
   return env;
+}
+
+namespace {
+
+// INDEX_OPTIMIZER_* variables that are not configuration keys: main's default --config and the
+// scripts' own settings (the table in docs/configuration.md, "Errors").
+constexpr std::array<std::string_view, 7> k_non_key_variables{
+    "INDEX_OPTIMIZER_CONFIG",           // daemon/main.cpp
+    "INDEX_OPTIMIZER_DEV_REDIS_PORT",   // scripts/run
+    "INDEX_OPTIMIZER_DEMO_URL",         // scripts/demo
+    "INDEX_OPTIMIZER_DEMO_KEY",         // scripts/demo
+    "INDEX_OPTIMIZER_DEMO_REDIS_PORT",  // scripts/demo
+    "INDEX_OPTIMIZER_DEMO_STREAM",      // scripts/demo
+    "INDEX_OPTIMIZER_DEMO_TIMEOUT",     // scripts/demo
+};
+
+// Levenshtein distance, for suggesting the variable a typo meant; the names are short.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+    }
+  }
+  return row[b.size()];
+}
+
+// The key variable `variable` most likely meant: within two edits (a doubled, dropped or swapped
+// letter), else none.
+std::optional<std::string> nearest_key_variable(std::string_view variable) {
+  constexpr std::size_t k_max_edits = 2;
+  std::optional<std::string> nearest;
+  std::size_t best = k_max_edits + 1;
+  for (const auto& binding : config_detail::key_bindings()) {
+    std::string candidate = binding.info.environment_variable();
+    if (const auto d = edit_distance(variable, candidate); d < best) {
+      best = d;
+      nearest = std::move(candidate);
+    }
+  }
+  return nearest;
+}
+
+}  // namespace
+
+std::vector<std::string> environment_warnings(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> prefixes;  // INDEX_OPTIMIZER_HTTP_, ...
+  std::vector<std::string> sections;  // HTTP, ...
+  for (const auto section : config_detail::section_names()) {
+    prefixes.push_back(section_variable_prefix(section));
+    sections.push_back(prefixes.back().substr(k_env_prefix.size(),
+                                              prefixes.back().size() - k_env_prefix.size() - 1));
+  }
+  std::vector<std::string> warnings;
+  for (const auto& entry : env) {
+    const std::string& variable = entry.first;  // never the value: it may be a secret
+    if (!variable.starts_with(k_env_prefix)) continue;
+    if (std::find(k_non_key_variables.begin(), k_non_key_variables.end(), variable) !=
+        k_non_key_variables.end()) {
+      continue;
+    }
+    // A key's variable, or a misspelt key, which load_config refuses.
+    if (std::any_of(prefixes.begin(), prefixes.end(),
+                    [&](const std::string& prefix) { return variable.starts_with(prefix); })) {
+      continue;
+    }
+    std::string warning = env_where(variable) +
+                          " is ignored: it names no configuration section (variables are "
+                          "INDEX_OPTIMIZER_<SECTION>_<KEY>, SECTION one of " +
+                          join(sections, ", ") + "; docs/configuration.md)";
+    if (const auto meant = nearest_key_variable(variable)) {
+      warning += "; did you mean " + *meant + "?";
+    }
+    warnings.push_back(std::move(warning));
+  }
+  return warnings;
 }
 
 config load_config(const std::filesystem::path& path,

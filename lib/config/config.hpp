@@ -219,6 +219,12 @@ std::span<const key_info> config_keys();
 // The process environment as a map (reads `environ`).
 std::map<std::string, std::string> environment_snapshot();
 
+// One warning per INDEX_OPTIMIZER_* variable of `env` that the daemon ignores: it names no
+// configuration section and is none of the variables main and the scripts read
+// (docs/configuration.md). A variable of a known section that names no key is not here:
+// load_config refuses it. Warnings name variables, never their values (they may be secrets).
+std::vector<std::string> environment_warnings(const std::map<std::string, std::string>& env);
+
 // Loads `path`, applies overrides from `env`, reads *_file secrets and validates. Relative *_file
 // paths are resolved against the directory of `path`. Throws config_error.
 config load_config(const std::filesystem::path& path,

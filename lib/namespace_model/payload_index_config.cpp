@@ -1,6 +1,7 @@
 #include "namespace_model/payload_index_config.hpp"
 
 #include "namespace_model/json_checks.hpp"
+#include "namespace_model/qdrant_json_path.hpp"
 #include "rfc3339_time/rfc3339_time.hpp"
 
 #include <algorithm>
@@ -207,6 +208,15 @@ value comparable_schema(const payload_index_config& config) {
   return comparable_params(config.type, params);
 }
 
+void validate_field_path(std::string_view field_name, const error_location& location,
+                         std::vector<validation_error>& out) {
+  if (const auto problem = check_qdrant_json_path(field_name)) {
+    jc::add(out, "value_error", location,
+            "Value error, not a field path Qdrant can parse: " + problem->what + " (" +
+                std::string(k_qdrant_json_path_rule) + ")");
+  }
+}
+
 }  // namespace
 
 object to_api_json(const payload_index_config& config) {
@@ -320,7 +330,11 @@ std::optional<payload_index_config> parse_payload_index_config(const value& v,
   payload_index_config config;
 
   if (const auto* name = o->if_contains("field_name")) {
-    if (auto s = jc::as_string(*name, jc::at(location, "field_name"), out, 1, 255)) {
+    const auto name_loc = jc::at(location, "field_name");
+    if (auto s = jc::as_string(*name, name_loc, out, 1, 255)) {
+      // A client's path must be one Qdrant parses, or a PATCH would fail half-applied at Qdrant;
+      // a stored one was checked when it was sent (or predates the check) and must still load.
+      if (source == json_source::request) validate_field_path(*s, name_loc, out);
       config.field_name = std::move(*s);
     }
   } else {

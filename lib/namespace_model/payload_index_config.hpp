@@ -51,7 +51,8 @@ enum class json_source {
   stored,
 };
 
-// Validates one PayloadIndexConfig.
+// Validates one PayloadIndexConfig. A request's field_name must also be a path Qdrant can parse
+// (check_qdrant_json_path): value_error naming the offending character and the grammar.
 std::optional<payload_index_config> parse_payload_index_config(const boost::json::value& value,
                                                                const error_location& location,
                                                                std::vector<validation_error>& out,

@@ -1,5 +1,10 @@
 #include "utf8_text/utf8_text.hpp"
 
+#include <algorithm>
+#include <iterator>
+
+#include "utf8_text/unicode_tables.hpp"
+
 namespace index_optimizer {
 namespace {
 
@@ -41,6 +46,33 @@ bool is_valid_utf8(std::string_view text) noexcept {
     i += n;
   }
   return true;
+}
+
+std::optional<utf8_code_point> decode_utf8(std::string_view text, std::size_t at) noexcept {
+  if (at >= text.size()) return std::nullopt;
+  const std::size_t n = sequence_length(text, at);
+  if (n == 0) return std::nullopt;
+  const auto byte = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(text[at + k]));
+  };
+  if (n == 1) return utf8_code_point{byte(0), 1};
+  // The lead byte keeps 7 - n payload bits; each continuation byte 6.
+  char32_t value = byte(0) & (0x7FU >> n);
+  for (std::size_t k = 1; k < n; ++k)
+    value = (value << 6) | (byte(k) & 0x3FU);
+  return utf8_code_point{value, n};
+}
+
+bool is_unicode_alphanumeric(char32_t c) noexcept {
+  if (c < 0x80) {
+    return (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z');
+  }
+  using unicode_tables::code_point_range;
+  const auto ranges = unicode_tables::alphanumeric_ranges();
+  const auto after = std::upper_bound(
+      ranges.begin(), ranges.end(), c,
+      [](char32_t value, const code_point_range& range) { return value < range.first; });
+  return after != ranges.begin() && c <= std::prev(after)->last;
 }
 
 std::string to_valid_utf8(std::string_view text) {

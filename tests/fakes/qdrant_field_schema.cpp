@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <optional>
 #include <set>
 #include <utility>
@@ -248,47 +247,6 @@ field_schema_result parse_field_schema(const json::value& field_schema) {
     }
   }
   return parsed_field_schema{data_type, true, json::value(std::move(normalized))};
-}
-
-bool is_valid_json_path(std::string_view key) {
-  // Mirrors Qdrant's nom grammar: first key, then any run of `.key`, `."quoted key"`, `[N]`, `[]`.
-  // Bare keys are alphanumerics, `_` and `-` (non-ASCII bytes are taken as Unicode letters).
-  std::size_t i = 0;
-  const std::size_t n = key.size();
-  const auto bare_char = [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x80 || std::isalnum(u) != 0 || c == '_' || c == '-';
-  };
-  const auto parse_key = [&]() -> bool {
-    if (i < n && key[i] == '"') {
-      ++i;
-      while (i < n && key[i] != '"' && key[i] != '\\')
-        ++i;
-      if (i >= n || key[i] != '"') return false;
-      ++i;
-      return true;
-    }
-    const std::size_t start = i;
-    while (i < n && bare_char(key[i]))
-      ++i;
-    return i > start;
-  };
-  if (!parse_key()) return false;
-  while (i < n) {
-    if (key[i] == '.') {
-      ++i;
-      if (!parse_key()) return false;
-    } else if (key[i] == '[') {
-      ++i;
-      while (i < n && key[i] >= '0' && key[i] <= '9')
-        ++i;
-      if (i >= n || key[i] != ']') return false;
-      ++i;
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace index_optimizer::testing::fake

@@ -38,8 +38,4 @@ using field_schema_result = std::variant<parsed_field_schema, field_schema_error
 // object). Callers handle absent/null themselves: Qdrant answers that with its own 400.
 field_schema_result parse_field_schema(const boost::json::value& field_schema);
 
-// Whether `key` is a payload key Qdrant's JsonPath parser accepts: a first key, then `.key`,
-// `."quoted key"`, `[N]` or `[]` in any order, e.g. `a.b`, `tags[]`, `items[].sku`, `a."b c"`.
-bool is_valid_json_path(std::string_view key);
-
 }  // namespace index_optimizer::testing::fake

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "namespace_model/qdrant_json_path.hpp"
 #include "support/ascii_case.hpp"
 
 namespace index_optimizer::testing::fake {
@@ -337,9 +338,9 @@ http_exchange_response qdrant_state::create_index_request(
         elapsed);
   }
   const std::string field(field_name->get_string());
-  if (!is_valid_json_path(field)) {
+  if (check_qdrant_json_path(field)) {
     return qdrant_error_response(
-        400, "Format error in JSON body: Invalid json path: \"" + field + "\"", elapsed);
+        400, "Format error in JSON body: Invalid json path: '" + field + "'", elapsed);
   }
   // serde alias: `field_type` is accepted for `field_schema`; both at once is a duplicate.
   const auto* schema_value = obj.if_contains("field_schema");
@@ -411,9 +412,9 @@ json::object qdrant_state::update_result(bool wait) {
 http_exchange_response qdrant_state::delete_index_request(
     const std::string& name, const std::string& field,
     const std::map<std::string, std::string>& query, double elapsed) {
-  if (!is_valid_json_path(field)) {
+  if (check_qdrant_json_path(field)) {
     return qdrant_error_response(
-        400, "Deserialize error in path parameters: Invalid json path: \"" + field + "\"", elapsed);
+        400, "Deserialize error in path parameters: Invalid json path: '" + field + "'", elapsed);
   }
   auto params = parse_update_params(query, elapsed);
   if (auto* error = std::get_if<http_exchange_response>(&params)) return *error;

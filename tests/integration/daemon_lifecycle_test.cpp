@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <map>
 #include <regex>
 #include <string>
 #include <utility>
@@ -232,6 +233,27 @@ TEST(DaemonLifecycle, CheckConfigRedactsSecretsAndRejectsBadConfig) {
   EXPECT_EQ(fail.wait_for_exit(std::chrono::seconds(10)), 1);
   EXPECT_NE(fail.output().find("http.prot"), std::string::npos) << fail.output();
   EXPECT_NE(fail.output().find("bad.yaml:2:"), std::string::npos) << fail.output();
+}
+
+TEST(DaemonLifecycle, VariablesOfNoConfigSectionAreWarnedAboutAtStartupAndByCheckConfig) {
+  redis_server redis;
+  const std::map<std::string, std::string> env{{"INDEX_OPTIMIZER_HTTPP_PORT", "1"},
+                                               {"INDEX_OPTIMIZER_DEMO_URL", "http://demo"}};
+  daemon_process d(base_config(), redis.url(), env);
+  EXPECT_TRUE(wait_until([&] {
+    return d.output().find("INDEX_OPTIMIZER_HTTPP_PORT is ignored") != std::string::npos;
+  })) << d.output();
+  EXPECT_NE(d.output().find("did you mean INDEX_OPTIMIZER_HTTP_PORT?"), std::string::npos)
+      << d.output();
+  EXPECT_EQ(d.output().find("INDEX_OPTIMIZER_DEMO_URL"), std::string::npos) << d.output();
+
+  child_process check(INDEX_OPTIMIZER_BINARY,
+                      {"--config", d.config_path().string(), "--check-config"}, env);
+  EXPECT_EQ(check.wait_for_exit(std::chrono::seconds(10)), 0) << check.output();
+  EXPECT_NE(check.output().find("warning: environment variable INDEX_OPTIMIZER_HTTPP_PORT is "
+                                "ignored"),
+            std::string::npos)
+      << check.output();
 }
 
 TEST(DaemonLifecycle, TakenPortFailsWithActionableMessage) {

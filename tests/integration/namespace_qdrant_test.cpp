@@ -229,6 +229,48 @@ TEST_F(NamespaceQdrantTest, RefusedRequestsNeverReachQdrant) {
   EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
 }
 
+// Sent on to Qdrant, `metadata.a/b` would be refused there after `c` was built: a 502 with half
+// of the change applied. Checked against Qdrant's path grammar first, nothing reaches Qdrant.
+TEST_F(NamespaceQdrantTest, AFieldPathQdrantCannotParseIs422BeforeAnythingIsApplied) {
+  ASSERT_EQ(create("shop", {keyword("a")}).status, 200u);
+  fake_.clear_requests();
+  const auto r = patch_indexes("shop", {keyword("c"), keyword("metadata.a/b")});
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(error_type(r), "ValidationError");
+  const auto body = body_of(r);
+  const auto& errors = body.at("error").at("details").at("validation_errors").as_array();
+  ASSERT_EQ(errors.size(), 1u) << r.body;
+  EXPECT_EQ(errors[0].at("type"), "value_error");
+  EXPECT_EQ(errors[0].at("location"),
+            boost::json::array({"body", "payload_indexes", 1, "field_name"}));
+  EXPECT_NE(errors[0].at("message").as_string().find(
+                "'/' at character 11 is not allowed in an unquoted key"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(fake_.count_requests("PUT"), 0u);
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+  const auto ns = stored("shop");
+  ASSERT_EQ(user_indexes(ns).size(), 1u);
+  EXPECT_EQ(user_indexes(ns).at(0).at("field_name"), "a");
+  EXPECT_TRUE(matches_qdrant("shop"));
+
+  // The same on create and on PUT: refused whole, nothing built.
+  EXPECT_EQ(create("other", {keyword("c"), keyword("tags[x]")}).status, 422u);
+  EXPECT_EQ(api_.call("PUT", "/v1/namespaces/shop",
+                      R"({"namespace_name": "shop", "payload_indexes": [
+                            {"field_name": "c", "type": "keyword"},
+                            {"field_name": "a..b", "type": "keyword"}]})")
+                .status,
+            422u);
+  EXPECT_EQ(fake_.count_requests("PUT"), 0u);
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+
+  // What Qdrant does parse goes through: a quoted key holds any character but '"' and '\'.
+  const auto quoted = patch_indexes("shop", {keyword("a"), keyword(R"(metadata."a/b")")});
+  ASSERT_EQ(quoted.status, 200u) << quoted.body;
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
 TEST_F(NamespaceQdrantTest, AFailedOperationIs502AndOnlyTheAppliedOnesAreStored) {
   ASSERT_EQ(create("shop", {keyword("a"), keyword("b")}).status, 200u);
   // create c (applied), delete a (refused), rebuild b (never sent)

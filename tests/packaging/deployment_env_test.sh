@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every INDEX_OPTIMIZER_* variable the deployment examples set (the Dockerfile, docker-compose.yml
 # and the systemd drop-in, commented examples included) must be a configuration key the daemon
-# accepts: `index-optimizer --check-config` with those variables, on the shipped config, passes.
-# (The loader rejects an INDEX_OPTIMIZER_<SECTION>_<TYPO>, so a misspelt key fails here.)
+# accepts: `index-optimizer --check-config` with those variables, on the shipped config, passes
+# without a warning. (The loader rejects an INDEX_OPTIMIZER_<SECTION>_<TYPO> and warns about a
+# variable of no section, so a misspelt key or section fails here.)
 #   deployment_env_test.sh BUILT_DAEMON SOURCE_DIR
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 daemon="$1"
@@ -32,6 +33,9 @@ check() {
   if [ "$status" -ne 0 ]; then
     printf '%s\n' "$out"
     fail "$name: --check-config rejected the variables (exit $status)"
+  elif grep -q 'warning: environment variable' <<<"$out"; then
+    printf '%s\n' "$out"
+    fail "$name: --check-config ignores some of the variables (a misspelt section?)"
   fi
 }
 
@@ -51,10 +55,15 @@ sed -n 's/^#\{0,1\}Environment=\(INDEX_OPTIMIZER_[A-Z0-9_]*=.*\)$/\1/p' \
   sed -e "s#%d/#$work/secrets/#" -e "s#%H#$(uname -n)#" >"$work/dropin.env"
 check remote.conf.example "$work/dropin.env"
 
-# The negative control: a misspelt key must fail, or the checks above prove nothing.
+# The negative controls: a misspelt key must fail and a misspelt section must warn, or the checks
+# above prove nothing.
 if env -i PATH="$PATH" INDEX_OPTIMIZER_HTTP_PROT=8080 "$daemon" --check-config \
   --config "$src/configs/index-optimizer.yaml" >/dev/null 2>&1; then
   fail "--check-config accepted the misspelt INDEX_OPTIMIZER_HTTP_PROT"
 fi
+warnings="$(env -i PATH="$PATH" INDEX_OPTIMIZER_HTTPP_PORT=8080 "$daemon" --check-config \
+  --config "$src/configs/index-optimizer.yaml" 2>&1 >/dev/null)" || true
+grep -q 'warning: environment variable INDEX_OPTIMIZER_HTTPP_PORT is ignored' <<<"$warnings" ||
+  fail "--check-config did not warn about the misspelt section in INDEX_OPTIMIZER_HTTPP_PORT"
 
 finish

@@ -89,6 +89,14 @@ while read -r option; do
 done < <(grep -o -- '-D[A-Z_]*=' "$dockerfile" | sed 's/^-D//; s/=$//' | sort -u)
 build_dir="$(sed -n 's#^configure_and_build "\$ROOT/\([^"]*\)".*#\1#p' "$src/scripts/build-release")"
 [ -n "$build_dir" ] || fail "cannot find scripts/build-release's build directory"
+# ./scripts/run builds the daemon alone, and ./scripts/test's plain build is the same directory and
+# build type, so neither compiles the library again after the other (README, "Quick start").
+grep -q '^BUILD_TARGET="${BUILD_TARGET:-index-optimizer}"$' "$src/scripts/build-release" ||
+  fail "scripts/build-release does not build the daemon alone by default"
+grep -q "^  BUILD_DIR=\"\$ROOT/$build_dir\"\$" "$src/scripts/test" ||
+  fail "scripts/test's plain build is not scripts/build-release's $build_dir"
+grep -q '^  configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ' "$src/scripts/test" ||
+  fail "scripts/test's plain build is not a Release build like scripts/build-release's"
 # The build directory's daemon/ holds the binary (daemon/CMakeLists.txt), as in this build tree.
 [ "$(basename "$(dirname "$daemon")")/$(basename "$daemon")" = daemon/index-optimizer ] ||
   fail "the built binary is not at <build>/daemon/index-optimizer"

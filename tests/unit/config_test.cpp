@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -418,6 +420,61 @@ TEST(ConfigEnvironment, MisspeltVariablesOfKnownSectionsAreErrors) {
                               "configuration key"),
                     HasSubstr("INDEX_OPTIMIZER_HTTP_PORT")));
   EXPECT_NO_THROW(load("", {{"INDEX_OPTIMIZER_CONFIG", "/etc/x.yaml"}, {"HOME", "/root"}}));
+}
+
+TEST(ConfigEnvironment, VariablesOfNoSectionAreWarnedAboutByNameWithTheKeyTheyMeant) {
+  const env_map env{{"INDEX_OPTIMIZER_HTTPP_PORT", "1"},
+                    {"INDEX_OPTIMIZER_QDRANTURL", "http://secret-host:6333"},
+                    {"INDEX_OPTIMIZER_COLOUR", "blue"},
+                    {"INDEX_OPTIMIZER_", "x"},
+                    {"INDEX_OPTIMIZER_HTTP_PORT", "9090"},
+                    {"HOME", "/root"}};
+  EXPECT_NO_THROW(load("", env));  // warned about, not refused
+  const auto warnings = environment_warnings(env);
+  ASSERT_EQ(warnings.size(), 4u) << ::testing::PrintToString(warnings);
+  // The map's order: INDEX_OPTIMIZER_, _COLOUR, _HTTPP_PORT, _QDRANTURL.
+  EXPECT_THAT(warnings[0], HasSubstr("environment variable INDEX_OPTIMIZER_ is ignored"));
+  EXPECT_THAT(warnings[1], AllOf(HasSubstr("INDEX_OPTIMIZER_COLOUR is ignored"),
+                                 Not(HasSubstr("did you mean"))));
+  EXPECT_THAT(warnings[2],
+              AllOf(HasSubstr("environment variable INDEX_OPTIMIZER_HTTPP_PORT is ignored: it "
+                              "names no configuration section"),
+                    HasSubstr("SECTION one of "), HasSubstr(" HTTP, "), HasSubstr(" QDRANT, "),
+                    HasSubstr("did you mean INDEX_OPTIMIZER_HTTP_PORT?")));
+  EXPECT_THAT(warnings[3], HasSubstr("did you mean INDEX_OPTIMIZER_QDRANT_URL?"));
+  for (const auto& warning : warnings) {
+    EXPECT_THAT(warning, Not(HasSubstr("secret-host")));
+    EXPECT_THAT(warning, Not(HasSubstr("blue")));
+  }
+}
+
+TEST(ConfigEnvironment, KeyVariablesAndTheScriptsOwnVariablesAreNotWarnedAbout) {
+  env_map env;
+  for (const auto& key : config_keys())
+    env[key.environment_variable()] = "";
+  // What the scripts read ("$INDEX_OPTIMIZER_X", "${INDEX_OPTIMIZER_X:-...}"), found in the
+  // scripts themselves, so a new script variable cannot make the daemon warn unnoticed; each is
+  // documented.
+  const std::string docs = read_file(k_source_dir / "docs/configuration.md");
+  const std::regex read_by_script(R"(\$\{?(INDEX_OPTIMIZER_[A-Z0-9_]+))");
+  std::set<std::string> script_variables;
+  for (const auto& entry : std::filesystem::directory_iterator(k_source_dir / "scripts")) {
+    const std::string text = read_file(entry.path());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), read_by_script);
+         it != std::sregex_iterator(); ++it) {
+      script_variables.insert((*it)[1]);
+    }
+  }
+  EXPECT_THAT(script_variables, Contains("INDEX_OPTIMIZER_DEMO_URL"));
+  EXPECT_THAT(script_variables, Contains("INDEX_OPTIMIZER_DEV_REDIS_PORT"));
+  for (const auto& variable : script_variables) {
+    if (env.count(variable) != 0) continue;  // a key's variable (scripts/run sets redis.url)
+    env[variable] = "";
+    EXPECT_THAT(docs, HasSubstr("`" + variable + "`")) << "docs/configuration.md";
+  }
+  env["INDEX_OPTIMIZER_CONFIG"] = "/etc/index-optimizer/index-optimizer.yaml";  // daemon/main.cpp
+  EXPECT_THAT(docs, HasSubstr("`INDEX_OPTIMIZER_CONFIG`"));
+  EXPECT_THAT(environment_warnings(env), ElementsAre());
 }
 
 TEST(ConfigEnvironment, EmptyStringClearsAStringKey) {

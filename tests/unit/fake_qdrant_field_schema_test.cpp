@@ -90,16 +90,5 @@ TEST(FakeQdrantFieldSchema, IntegerWithoutLookupAndRangeFailsValidation) {
   EXPECT_EQ(parsed(R"({"type":"integer","lookup":false,"range":true})").data_type, "integer");
 }
 
-TEST(FakeQdrantFieldSchema, JsonPathFollowsQdrantsGrammar) {
-  for (const char* ok : {"a", "a.b", "tags[]", "items[].sku", "a[0][12].b-c_d", "\"a b\".c",
-                         "a.\"x/y[z]\"", "\"\"", "métadonnée"}) {
-    EXPECT_TRUE(is_valid_json_path(ok)) << ok;
-  }
-  for (const char* bad :
-       {"", ".a", "a.", "a..b", "a[", "a[x]", "[]", "a b", "a/b", "a.\"b", "a]", "\"a\\\"b\""}) {
-    EXPECT_FALSE(is_valid_json_path(bad)) << bad;
-  }
-}
-
 }  // namespace
 }  // namespace index_optimizer::testing::fake

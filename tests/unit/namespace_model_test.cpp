@@ -68,6 +68,16 @@ TEST(NamespaceModel, SpecExampleParsesAndEmitsEveryNamespaceModelField) {
   })"));
 }
 
+// Only requests are held to Qdrant's path grammar: a stored namespace written before the check
+// must still load (and can then be corrected by a PATCH).
+TEST(NamespaceModel, AStoredFieldPathIsNotHeldToQdrantsGrammar) {
+  auto stored = json(k_spec_namespace);
+  stored.at("payload_indexes").at(0).as_object()["field_name"] = "metadata.a/b";
+  const auto parsed = namespace_model_from_json(stored);
+  ASSERT_TRUE(parsed.ok()) << parsed.errors().front();
+  EXPECT_EQ(parsed.value().payload_indexes.at(0).field_name, "metadata.a/b");
+}
+
 TEST(NamespaceModel, ApiJsonRoundTripsToTheSameModel) {
   const auto model = namespace_model_from_json(json(k_spec_namespace)).value();
   const auto again = namespace_model_from_json(to_api_json(model));

@@ -451,6 +451,44 @@ TEST(NamespaceRequests, QdrantOnlyParamsAreCheckedToo) {
           {"missing", entry_loc({"field_schema", "stemmer", "language"}), "Field required"}}));
 }
 
+// Qdrant refuses a field path outside its grammar only after the indexes before it in the same
+// PATCH were built; the request is refused whole instead (docs/namespace-model.md, "Field paths").
+TEST(NamespaceRequests, AFieldPathQdrantCannotParseIsAValueErrorOnTheFieldName) {
+  const auto errors = index_errors(R"({"field_name": "metadata.a/b", "type": "keyword"})");
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].type, "value_error");
+  EXPECT_EQ(errors[0].location, entry_loc({"field_name"}));
+  EXPECT_EQ(errors[0].message.rfind("Value error, not a field path Qdrant can parse: '/' at "
+                                    "character 11 is not allowed in an unquoted key (keys are",
+                                    0),
+            0U)
+      << errors[0].message;
+  for (const char* bad : {"a.", "a..b", "a[x]", "a b", R"(\"a)"}) {
+    EXPECT_EQ(index_errors(R"({"field_name": ")" + std::string(bad) + R"(", "type": "keyword"})")
+                  .at(0)
+                  .location,
+              entry_loc({"field_name"}))
+        << bad;
+  }
+  for (const char* good : {"a[]", "a[].b", "a[0]", R"(a.\"x/y\")"}) {
+    EXPECT_TRUE(parse_patch_namespace_request(R"({"payload_indexes": [{"field_name": ")" +
+                                              std::string(good) + R"(", "type": "keyword"}]})"))
+        << good;
+  }
+  EXPECT_EQ(errors_of(parse_create_namespace_request(
+                          R"({"namespace_name": "abc", "feature_extractors": [],
+                              "payload_indexes": [{"field_name": "a/b", "type": "keyword"}]})"))
+                .at(0)
+                .location,
+            loc({"body", "payload_indexes", idx(0), "field_name"}));
+  EXPECT_EQ(errors_of(parse_update_namespace_request(
+                          R"({"namespace_name": "abc",
+                              "payload_indexes": [{"field_name": "a/b", "type": "keyword"}]})"))
+                .at(0)
+                .location,
+            loc({"body", "payload_indexes", idx(0), "field_name"}));
+}
+
 TEST(NamespaceRequests, EveryErrorIsReportedAtOnceInFieldOrder) {
   const auto errors = patch_errors(R"({"namespace_name": "x", "payload_indexes": [
       {"field_name": "", "type": "strng"},

@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "namespace_api/namespace_routes.hpp"
+#include "namespace_model/namespace_requests.hpp"
 #include "namespace_registry/namespace_registry.hpp"
 #include "optimizer/optimizer_routes.hpp"
 
@@ -95,6 +98,23 @@ TEST(OpenapiDocument, PathsMethodsAndPermissionsAreExactlyTheRouters) {
     }
   }
   EXPECT_EQ(from_document, from_router);
+}
+
+// The README's quick start creates a namespace with `"feature_extractors": []`; the document must
+// not forbid what the daemon accepts (Mixpeek's spec has minItems 1, docs/api.md says why not).
+TEST(OpenapiDocument, CreateRequiresFeatureExtractorsButAcceptsAnEmptyListAsTheDaemonDoes) {
+  const auto doc = boost::json::parse(openapi_document());
+  const auto& create = doc.at("components").at("schemas").at("CreateNamespaceRequest");
+  const auto& required = create.at("required").as_array();
+  EXPECT_NE(std::find(required.begin(), required.end(), boost::json::value("feature_extractors")),
+            required.end());
+  const auto& extractors = create.at("properties").at("feature_extractors").as_object();
+  EXPECT_EQ(extractors.at("type"), "array");
+  EXPECT_FALSE(extractors.contains("minItems")) << boost::json::serialize(extractors);
+
+  EXPECT_TRUE(
+      parse_create_namespace_request(R"({"namespace_name": "shop", "feature_extractors": []})"));
+  EXPECT_FALSE(parse_create_namespace_request(R"({"namespace_name": "shop"})"));
 }
 
 }  // namespace
