@@ -41,11 +41,36 @@ const auto k_tenant_schema = boost::json::parse(R"({"color": {"data_type": "keyw
 const auto k_empty_schema = boost::json::object{};
 const auto_created_info k_info{std::chrono::system_clock::time_point(std::chrono::seconds(1)), 150};
 
-operation_report call(operation_outcome outcome) {
+// The writer's Qdrant call for color: its outcome and, when Qdrant answered, its UpdateResult.
+operation_report call(operation_outcome outcome,
+                      std::optional<qdrant_update_result> answer = std::nullopt) {
   operation_report r;
   r.operation = {index_action::create, keyword("color")};
   r.outcome = outcome;
+  r.answer = std::move(answer);
   return r;
+}
+
+namespace_write_result written(write_status status, std::vector<operation_report> reports = {}) {
+  namespace_write_result write;
+  write.status = status;
+  write.reports = std::move(reports);
+  return write;
+}
+
+// What record_claim makes of `write` for a claim listing color, starting from an unattempted step;
+// `lost` is its answer (the run must stop).
+struct recorded {
+  field_step step;
+  bool lost = false;
+};
+
+recorded record(const namespace_write_result& write, index_claim claim = {}) {
+  if (claim.index.field_name.empty()) claim.index = keyword("color");
+  recorded out;
+  out.step.result = field_result::not_attempted;
+  out.lost = record_claim(write, claim, k_info, out.step);
+  return out;
 }
 
 TEST(IndexClaim, AFieldTheNamespaceListedMeanwhileIsLeftAlone) {
@@ -86,16 +111,9 @@ TEST(IndexClaim, AMissingIndexIsBuiltAsPlannedAndCatalogOnlyModeListsAdoptionsAs
 }
 
 TEST(IndexClaim, AStoredClaimRecordsTheListedIndexAndQdrantsAnswer) {
-  index_claim claim;
-  claim.index = keyword("color");
-  namespace_write_result write;
-  write.status = write_status::stored;
-  auto built = call(operation_outcome::applied);
-  built.answer = qdrant_update_result{42, "completed"};
-  write.reports = {built};
-  field_step step;
-  step.result = field_result::not_attempted;
-  EXPECT_FALSE(record_claim(write, claim, k_info, step));
+  const auto [step, lost] = record(
+      written(write_status::stored, {call(operation_outcome::applied, {{42, "completed"}})}));
+  EXPECT_FALSE(lost);
   EXPECT_EQ(step.result, field_result::created);
   ASSERT_TRUE(step.decision.index);
   EXPECT_EQ(step.decision.index->auto_created, k_info);
@@ -103,74 +121,50 @@ TEST(IndexClaim, AStoredClaimRecordsTheListedIndexAndQdrantsAnswer) {
 }
 
 TEST(IndexClaim, ABuildQdrantHasNotFinishedIsAFailureTheNextRunAdopts) {
-  index_claim claim;
-  claim.index = keyword("color");
-  namespace_write_result write;
-  write.status = write_status::qdrant_failed;
-  auto pending = call(operation_outcome::pending);
-  pending.answer = qdrant_update_result{43, "acknowledged"};
-  write.reports = {pending};
-  field_step step;
-  EXPECT_FALSE(record_claim(write, claim, k_info, step));
+  const auto [step, lost] = record(written(
+      write_status::qdrant_failed, {call(operation_outcome::pending, {{43, "acknowledged"}})}));
+  EXPECT_FALSE(lost);
   EXPECT_EQ(step.result, field_result::failed);
   EXPECT_NE(step.error.find("status acknowledged"), std::string::npos) << step.error;
   EXPECT_NE(step.error.find("next run adopts"), std::string::npos) << step.error;
   EXPECT_EQ(step.qdrant, (boost::json::object{{"operation_id", 43}, {"status", "acknowledged"}}));
-  EXPECT_FALSE(step.decision.index.has_value() && step.decision.index->auto_created);
+  EXPECT_FALSE(step.decision.index.has_value());
 }
 
 TEST(IndexClaim, ALeaseLostBeforeTheQdrantCallLeavesTheStepUnattempted) {
-  index_claim claim;
-  claim.index = keyword("color");
-  namespace_write_result write;
-  write.status = write_status::withdrawn;
-  field_step step;
-  step.result = field_result::not_attempted;
-  EXPECT_TRUE(record_claim(write, claim, k_info, step));
+  const auto [step, lost] = record(written(write_status::withdrawn));
+  EXPECT_TRUE(lost);
   EXPECT_EQ(step.result, field_result::not_attempted);
   EXPECT_FALSE(step.qdrant.has_value());
 }
 
 TEST(IndexClaim, ALeaseLostAfterTheBuildRecordsThatQdrantKeepsIt) {
-  index_claim claim;
-  claim.index = keyword("color");
-  namespace_write_result write;
-  write.status = write_status::withdrawn;
-  auto built = call(operation_outcome::applied);
-  built.answer = qdrant_update_result{44, "completed"};
-  write.reports = {built};
-  field_step step;
-  step.result = field_result::not_attempted;
-  EXPECT_TRUE(record_claim(write, claim, k_info, step));
+  const auto [step, lost] = record(
+      written(write_status::withdrawn, {call(operation_outcome::applied, {{44, "completed"}})}));
+  EXPECT_TRUE(lost);
   EXPECT_EQ(step.result, field_result::failed);
   EXPECT_NE(step.error.find("next leader adopts it"), std::string::npos) << step.error;
 }
 
 TEST(IndexClaim, AnUnchangedWriteReadsAsTheClaimsReason) {
-  namespace_write_result write;
-  write.status = write_status::unchanged;
   for (const auto& [what, result] : std::vector<std::pair<index_claim::kind, field_result>>{
            {index_claim::kind::already_listed, field_result::skipped},
            {index_claim::kind::unexpressible, field_result::skipped},
            {index_claim::kind::vanished, field_result::failed}}) {
     index_claim claim;
     claim.what = what;
-    field_step step;
-    EXPECT_FALSE(record_claim(write, claim, k_info, step));
+    const auto [step, lost] = record(written(write_status::unchanged), claim);
+    EXPECT_FALSE(lost);
     EXPECT_EQ(step.result, result);
     EXPECT_FALSE(step.error.empty());
   }
 }
 
 TEST(IndexClaim, AListingThatCouldNotBeStoredSaysQdrantHasTheIndex) {
-  index_claim claim;
-  claim.index = keyword("color");
-  namespace_write_result write;
-  write.status = write_status::unavailable;
+  auto write = written(write_status::unavailable, {call(operation_outcome::applied)});
   write.message = "redis down";
-  write.reports = {call(operation_outcome::applied)};
-  field_step step;
-  EXPECT_FALSE(record_claim(write, claim, k_info, step));
+  const auto [step, lost] = record(write);
+  EXPECT_FALSE(lost);
   EXPECT_EQ(step.result, field_result::failed);
   EXPECT_NE(step.error.find("redis down"), std::string::npos) << step.error;
   EXPECT_NE(step.error.find("Qdrant has the index"), std::string::npos) << step.error;
