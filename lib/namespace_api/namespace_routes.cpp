@@ -69,6 +69,19 @@ api_response registry_failure(const registry_error& error, std::string_view iden
   }
 }
 
+// A write Qdrant did not fully apply: 504 when what stopped it is an operation Qdrant accepted but
+// had not finished (it goes on building), else 502.
+unsigned qdrant_failure_status(const std::vector<operation_report>& reports) {
+  for (const auto& report : reports) {
+    if (report.outcome == operation_outcome::pending) return 504;
+    if (report.outcome == operation_outcome::failed ||
+        report.outcome == operation_outcome::unknown) {
+      return 502;
+    }
+  }
+  return 502;
+}
+
 // PATCH/PUT/POST bodies: a rejection from the model rules.
 api_response rejection_response(const change_rejection& rejection) {
   if (const auto* violation = std::get_if<protected_index_violation>(&rejection)) {
@@ -305,12 +318,14 @@ class namespace_api {
         if (!result.restored.empty()) details["restored"] = to_json(result.restored);
         details["stored_version"] =
             result.model ? boost::json::value(result.model->version) : boost::json::value(nullptr);
-        auto response = error_response(502, result.message, std::move(details));
+        auto response = error_response(qdrant_failure_status(result.reports), result.message,
+                                       std::move(details));
         return result.model ? with_etag(std::move(response), result.model->version) : response;
       }
       case write_status::corrupt:
         return error_response(500, "The stored namespace could not be read: " + result.message);
       case write_status::collection_missing:
+      case write_status::withdrawn:  // only callers with confirm hooks (the optimizer)
       case write_status::unavailable:
       case write_status::stored:
       case write_status::unchanged:
@@ -424,17 +439,10 @@ std::shared_ptr<namespace_writer> add_namespace_api(http::router& router, redis_
                                                     qdrant_gateway* qdrant, const config& cfg,
                                                     namespace_deleted_hook on_namespace_deleted,
                                                     std::chrono::milliseconds document_count_ttl) {
-  namespace_registry_options registry_options;
-  registry_options.key_prefix = cfg.redis.key_prefix;
-  registry_options.acquire_timeout = cfg.redis.command_timeout;
-  auto registry = std::make_shared<namespace_registry>(redis, registry_options,
+  auto registry = std::make_shared<namespace_registry>(redis, namespace_registry_options_from(cfg),
                                                        std::move(on_namespace_deleted));
-  namespace_writer_options writer_options;
-  writer_options.lock.acquire_timeout = cfg.redis.command_timeout;
-  // A waiting writer gives up well inside the HTTP request timeout.
-  writer_options.lock.wait =
-      std::min<std::chrono::milliseconds>(std::chrono::seconds(10), cfg.http.request_timeout / 2);
-  auto writer = std::make_shared<namespace_writer>(registry, qdrant, writer_options);
+  auto writer =
+      std::make_shared<namespace_writer>(registry, qdrant, namespace_writer_options_from(cfg));
 
   namespace_api_dependencies dependencies;
   dependencies.registry = registry;

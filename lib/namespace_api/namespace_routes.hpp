@@ -43,11 +43,11 @@ void add_namespace_routes(http::router& router, namespace_api_dependencies depen
 // GET /openapi.json: the daemon's OpenAPI document, open like /healthz (it holds no data).
 void add_openapi_route(http::router& router);
 
-// What the application calls: builds the registry (keys under cfg.redis.key_prefix), the writer
-// (lock lease from cfg.qdrant's timeouts) and the routes above plus /openapi.json. `redis` and
-// `qdrant` (nullptr: catalog-only) must outlive the router. `on_namespace_deleted` removes a
-// deleted namespace's window counts; it may be empty. Returns the writer, which the optimizer
-// uses to add the indexes it creates. `document_count_ttl`: see namespace_api_dependencies.
+// The namespace API on its own, for tests and tools: builds the registry and the writer from
+// `cfg` as the application does (namespace_registry_options_from, namespace_writer_options_from)
+// and adds the routes above plus /openapi.json. `redis` and `qdrant` (nullptr: catalog-only) must
+// outlive the router. `on_namespace_deleted` removes a deleted namespace's window counts; it may
+// be empty. Returns the writer. `document_count_ttl`: see namespace_api_dependencies.
 std::shared_ptr<namespace_writer> add_namespace_api(
     http::router& router, redis_pool& redis, qdrant_gateway* qdrant, const config& cfg,
     namespace_deleted_hook on_namespace_deleted,

@@ -119,6 +119,13 @@ registry_result<namespace_model> parse_stored_namespace(std::string_view documen
   return std::move(parsed).value();
 }
 
+namespace_registry_options namespace_registry_options_from(const config& cfg) {
+  namespace_registry_options options;
+  options.key_prefix = cfg.redis.key_prefix;
+  options.acquire_timeout = cfg.redis.command_timeout;
+  return options;
+}
+
 namespace_registry::namespace_registry(redis_pool& pool, namespace_registry_options options,
                                        namespace_deleted_hook on_deleted)
     : pool_(pool),

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_registry/parsed_document_cache.hpp"
 #include "namespace_registry/registry_error.hpp"
@@ -23,6 +24,10 @@ struct namespace_registry_options {
   // update(): compare-and-set attempts before giving up with version_mismatch.
   int max_update_attempts = 16;
 };
+
+// The registry the daemon runs: keys under cfg.redis.key_prefix, connections waited for up to
+// cfg.redis.command_timeout.
+namespace_registry_options namespace_registry_options_from(const config& cfg);
 
 // Removes what other components keep per namespace (the ingestion component's window counts).
 // Called after the namespace is gone from the registry; must not throw (it is caught and logged).

@@ -28,6 +28,8 @@ std::string_view to_string(operation_outcome outcome) noexcept {
       return "unknown";
     case operation_outcome::not_attempted:
       return "not_attempted";
+    case operation_outcome::pending:
+      return "pending";
   }
   return "unknown";
 }
@@ -51,6 +53,12 @@ bool operation_visible(const index_operation& operation,
   return entry != nullptr && qdrant_schema_matches(operation.index, *entry);
 }
 
+bool touched_qdrant(const operation_report& report) noexcept {
+  return report.outcome == operation_outcome::applied ||
+         report.outcome == operation_outcome::unknown ||
+         report.outcome == operation_outcome::pending;
+}
+
 std::vector<payload_index_config> fold_reports(std::vector<payload_index_config> indexes,
                                                const std::vector<operation_report>& reports) {
   const auto remove = [&](const std::string& field) {
@@ -58,7 +66,8 @@ std::vector<payload_index_config> fold_reports(std::vector<payload_index_config>
   };
   for (const auto& report : reports) {
     const auto& op = report.operation;
-    if (report.outcome == operation_outcome::unknown) {
+    if (report.outcome == operation_outcome::unknown ||
+        report.outcome == operation_outcome::pending) {
       remove(op.index.field_name);
       continue;
     }
@@ -84,10 +93,7 @@ std::vector<index_operation> restore_operations(const std::vector<operation_repo
   std::vector<index_operation> out;
   std::vector<std::string> seen;
   for (const auto& report : reports) {
-    if (report.outcome != operation_outcome::applied &&
-        report.outcome != operation_outcome::unknown) {
-      continue;
-    }
+    if (!touched_qdrant(report)) continue;
     const auto& field = report.operation.index.field_name;
     if (std::find(seen.begin(), seen.end(), field) != seen.end()) continue;
     seen.push_back(field);
@@ -108,13 +114,13 @@ bool all_applied(const std::vector<operation_report>& reports) noexcept {
 }
 
 bool any_touched(const std::vector<operation_report>& reports) noexcept {
-  return std::any_of(reports.begin(), reports.end(), [](const auto& r) {
-    return r.outcome == operation_outcome::applied || r.outcome == operation_outcome::unknown;
-  });
+  return std::any_of(reports.begin(), reports.end(),
+                     [](const auto& r) { return touched_qdrant(r); });
 }
 
 boost::json::object to_json(const std::vector<operation_report>& reports) {
   boost::json::object out{{"applied", boost::json::array{}},
+                          {"pending", boost::json::array{}},
                           {"failed", boost::json::array{}},
                           {"unknown", boost::json::array{}},
                           {"not_attempted", boost::json::array{}}};
@@ -125,6 +131,9 @@ boost::json::object to_json(const std::vector<operation_report>& reports) {
                               {"type", to_string(op.index.type)}};
     if (op.action != index_action::delete_) entry["field_schema"] = qdrant_field_schema(op.index);
     if (!report.error.empty()) entry["error"] = report.error;
+    if (report.outcome == operation_outcome::pending && report.answer) {
+      entry["qdrant_status"] = report.answer->status;
+    }
     out[to_string(report.outcome)].as_array().emplace_back(std::move(entry));
   }
   return out;

@@ -14,6 +14,7 @@
 
 #include "namespace_model/namespace_update.hpp"
 #include "namespace_model/payload_index_config.hpp"
+#include "qdrant_client/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 
@@ -33,18 +34,29 @@ struct index_operation {
 // differs).
 std::vector<index_operation> index_operations(const index_diff& diff);
 
+// "Applied" has one meaning on every path: Qdrant answered `completed` ("Request is completed,
+// changes are actual"), or, when the call got no answer, reading the collection back shows the
+// operation's result. An answer of `acknowledged` or `wait_timeout` is Qdrant's own word that the
+// operation is not finished, so it is `pending` and never recorded as done, even when a read-back
+// would already show part of it: payload_schema sums each segment's index as that segment
+// finishes, so a build in progress can already be listed.
 enum class operation_outcome {
   applied,        // Qdrant has the operation's result
   failed,         // Qdrant refused or failed it and does not have its result
   unknown,        // the call failed and Qdrant's state could not be read back
   not_attempted,  // an earlier operation failed, so this one was never sent
+  pending,        // Qdrant accepted it but had not finished it (acknowledged / wait_timeout)
 };
 std::string_view to_string(operation_outcome outcome) noexcept;
 
 struct operation_report {
   index_operation operation;
   operation_outcome outcome = operation_outcome::not_attempted;
-  std::string error;  // Qdrant's message, for failed/unknown
+  std::string error;  // what went wrong, for every outcome but applied
+  // Qdrant's UpdateResult when it answered 2xx (applied, pending); its error when the call
+  // failed (failed, unknown, or applied after a read-back).
+  std::optional<qdrant_update_result> answer;
+  std::optional<qdrant_error> call_error;
 
   friend bool operator==(const operation_report&, const operation_report&) = default;
 };
@@ -53,14 +65,17 @@ struct operation_report {
 // exactly as the config would create it (create/recreate), or the field not indexed (delete).
 bool operation_visible(const index_operation& operation, const boost::json::object& payload_schema);
 
+// Whether Qdrant has (or may yet have) the operation's result: applied, unknown or pending.
+bool touched_qdrant(const operation_report& report) noexcept;
+
 // The index list to store after some operations were applied: `indexes` with every applied
-// operation folded in. Unknown outcomes never make the list claim an index: an unknown delete
-// or rebuild removes the entry, an unknown create adds nothing. Failed and not-attempted ones
+// operation folded in. Unknown and pending outcomes never make the list claim an index: such a
+// delete or rebuild removes the entry, such a create adds nothing. Failed and not-attempted ones
 // leave the entry as it was.
 std::vector<payload_index_config> fold_reports(std::vector<payload_index_config> indexes,
                                                const std::vector<operation_report>& reports);
 
-// The operations that bring the fields the reports touched (applied or unknown) back to
+// The operations that bring the fields the reports touched (touched_qdrant) back to
 // `target`, one operation per field: rebuild the target's config where it has the field, delete
 // it where not. Used to undo a change that could not be stored.
 std::vector<index_operation> restore_operations(const std::vector<operation_report>& reports,
@@ -70,8 +85,9 @@ std::vector<index_operation> restore_operations(const std::vector<operation_repo
 bool all_applied(const std::vector<operation_report>& reports) noexcept;
 bool any_touched(const std::vector<operation_report>& reports) noexcept;
 
-// {"applied": [...], "failed": [...], "unknown": [...], "not_attempted": [...]}, each entry
-// {"field_name", "action", "type", "field_schema" (the Qdrant form sent), "error"?}.
+// {"applied": [...], "pending": [...], "failed": [...], "unknown": [...], "not_attempted": [...]},
+// each entry {"field_name", "action", "type", "field_schema" (the Qdrant form sent), "error"?,
+// "qdrant_status" (pending only: Qdrant's UpdateResult status)}.
 boost::json::object to_json(const std::vector<operation_report>& reports);
 
 }  // namespace index_optimizer

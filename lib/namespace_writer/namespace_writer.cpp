@@ -63,14 +63,16 @@ std::string failure_message(const std::string& collection,
                             const std::vector<operation_report>& reports) {
   std::string first;
   for (const auto& report : reports) {
-    if (report.outcome == operation_outcome::failed ||
-        report.outcome == operation_outcome::unknown) {
-      first = std::string(to_string(report.operation.action)) + " index on '" +
-              report.operation.index.field_name + "' " +
-              (report.outcome == operation_outcome::unknown ? "has an unknown outcome" : "failed") +
-              ": " + report.error;
-      break;
+    if (report.outcome == operation_outcome::applied ||
+        report.outcome == operation_outcome::not_attempted) {
+      continue;
     }
+    const char* what = report.outcome == operation_outcome::unknown   ? "has an unknown outcome"
+                       : report.outcome == operation_outcome::pending ? "is not finished"
+                                                                      : "failed";
+    first = std::string(to_string(report.operation.action)) + " index on '" +
+            report.operation.index.field_name + "' " + what + ": " + report.error;
+    break;
   }
   return "Qdrant did not apply every index change to collection '" + collection + "' (" + first +
          "); only the changes Qdrant applied are recorded, see error.details";
@@ -113,6 +115,8 @@ std::string_view to_string(write_status status) noexcept {
       return "collection_missing";
     case write_status::qdrant_failed:
       return "qdrant_failed";
+    case write_status::withdrawn:
+      return "withdrawn";
     case write_status::unavailable:
       return "unavailable";
     case write_status::corrupt:
@@ -128,10 +132,9 @@ namespace_writer::namespace_writer(std::shared_ptr<namespace_registry> registry,
 std::vector<operation_report> namespace_writer::apply(
     const std::string& collection, const std::vector<index_operation>& operations,
     namespace_lock* lock) {
-  std::vector<operation_report> reports;
-  reports.reserve(operations.size());
-  for (const auto& op : operations)
-    reports.push_back({op, operation_outcome::not_attempted, {}});
+  std::vector<operation_report> reports(operations.size());
+  for (std::size_t i = 0; i < operations.size(); ++i)
+    reports[i].operation = operations[i];
 
   for (auto& report : reports) {
     const auto& op = report.operation;
@@ -145,39 +148,54 @@ std::vector<operation_report> namespace_writer::apply(
             ? qdrant_->delete_index(collection, op.index.field_name)
             : qdrant_->create_index(collection, op.index.field_name, qdrant_field_schema(op.index));
     if (sent) {
-      report.outcome = operation_outcome::applied;
-      continue;
-    }
-    report.error = describe(sent.error());
-    if (definitely_not_applied(sent.error())) {
-      report.outcome = operation_outcome::failed;
-    } else {
-      // A timed-out or dropped call may still have been applied: ask Qdrant what it has.
-      const auto info = qdrant_->collection_info(collection);
-      if (!info) {
-        report.outcome = operation_outcome::unknown;
-        report.error += "; reading the collection back failed too: " + describe(info.error());
-      } else if (operation_visible(op, info.value().payload_schema)) {
-        log_warn("qdrant reported a failure but applied the index change",
-                 {{"collection", collection},
-                  {"field", op.index.field_name},
-                  {"action", to_string(op.action)},
-                  {"error", report.error}});
+      report.answer = sent.value();
+      if (sent.value().completed()) {
         report.outcome = operation_outcome::applied;
-        report.error.clear();
         continue;
-      } else {
+      }
+      report.outcome = operation_outcome::pending;
+      report.error = "Qdrant answered \"" + sent.value().status +
+                     "\": it accepted the operation but had not finished it; it goes on in Qdrant";
+    } else {
+      report.call_error = sent.error();
+      report.error = describe(sent.error());
+      if (definitely_not_applied(sent.error())) {
         report.outcome = operation_outcome::failed;
+      } else if (read_back(collection, report)) {
+        continue;
       }
     }
-    log_warn("qdrant index change failed", {{"collection", collection},
-                                            {"field", op.index.field_name},
-                                            {"action", to_string(op.action)},
-                                            {"outcome", to_string(report.outcome)},
-                                            {"error", report.error}});
+    log_warn("qdrant index change not applied", {{"collection", collection},
+                                                 {"field", op.index.field_name},
+                                                 {"action", to_string(op.action)},
+                                                 {"outcome", to_string(report.outcome)},
+                                                 {"error", report.error}});
     return reports;  // later operations are not sent
   }
   return reports;
+}
+
+bool namespace_writer::read_back(const std::string& collection, operation_report& report) {
+  // A timed-out or dropped call may still have been applied: ask Qdrant what it has.
+  const auto& op = report.operation;
+  const auto info = qdrant_->collection_info(collection);
+  if (!info) {
+    report.outcome = operation_outcome::unknown;
+    report.error += "; reading the collection back failed too: " + describe(info.error());
+    return false;
+  }
+  if (!operation_visible(op, info.value().payload_schema)) {
+    report.outcome = operation_outcome::failed;
+    return false;
+  }
+  log_warn("qdrant reported a failure but applied the index change",
+           {{"collection", collection},
+            {"field", op.index.field_name},
+            {"action", to_string(op.action)},
+            {"error", report.error}});
+  report.outcome = operation_outcome::applied;
+  report.error.clear();
+  return true;
 }
 
 std::vector<operation_report> namespace_writer::restore(
@@ -223,6 +241,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
                          "collections)";
       } else {
         result.status = write_status::qdrant_failed;
+        result.collection_read_error = error;
         result.message = "Qdrant could not be asked about collection '" + result.collection +
                          "': " + describe(error);
       }
@@ -256,32 +275,125 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
   return result;
 }
 
+// One update() call: what it was asked, and what its attempts did so far.
+struct namespace_writer::update_run {
+  namespace_writer& writer;
+  std::string_view namespace_id;
+  const namespace_change_in_context& change;
+  const write_options& options;
+  namespace_lock& lock;
+  namespace_write_result result;
+  // Operations Qdrant applied (or may have) in attempts whose store then lost a race: their
+  // fields are brought back in line before the write returns.
+  std::vector<operation_report> touched;
+  std::optional<registry_error> last_error;
+
+  void remember(const std::vector<operation_report>& reports) {
+    for (const auto& report : reports) {
+      if (touched_qdrant(report) && !same_fields(touched, report.operation)) {
+        touched.push_back(report);
+      }
+    }
+  }
+
+  // The change will not be stored: Qdrant's touched fields go back to `stored` (what the
+  // registry holds), or stay for the caller when it asked to keep them.
+  void settle(const std::vector<payload_index_config>& stored) {
+    if (touched.empty()) return;
+    if (options.unstored == unstored_qdrant_changes::keep) {
+      log_info("index changes qdrant applied are not stored; kept for the caller to adopt",
+               {{"namespace_id", std::string(namespace_id)}, {"collection", result.collection}});
+      return;
+    }
+    result.restored = writer.restore(result.collection, touched, stored);
+  }
+
+  // A confirm hook answered false: nothing more is sent or stored; Qdrant keeps what it has.
+  namespace_write_result withdraw(std::string_view when) {
+    result.status = write_status::withdrawn;
+    result.message =
+        "the write was withdrawn " + std::string(when) + ": its caller may no longer act";
+    if (!touched.empty()) {
+      log_warn("namespace write withdrawn after qdrant applied index changes; they stay in qdrant",
+               {{"namespace_id", std::string(namespace_id)}, {"collection", result.collection}});
+    }
+    return std::move(result);
+  }
+};
+
+namespace {
+
+// The write a change function asks for when its answer leaves `snapshot` as it is, decided
+// without the lock; nullopt when the change has to be decided under the lock.
+std::optional<namespace_write_result> unchanged_snapshot(const namespace_change_in_context& change,
+                                                         const write_options& options) {
+  const namespace_model* snapshot = options.snapshot;
+  if (snapshot == nullptr || options.read_qdrant_indexes) return std::nullopt;
+  if (options.if_match && snapshot->version != *options.if_match) return std::nullopt;
+  auto outcome = change({*snapshot, nullptr});
+  const auto* target = std::get_if<namespace_model>(&outcome);
+  // A refusal is decided under the lock, against what is stored then.
+  if (target == nullptr) return std::nullopt;
+  namespace_model same = *target;
+  same.namespace_id = snapshot->namespace_id;
+  same.version = snapshot->version;
+  if (!(same == *snapshot)) return std::nullopt;
+  namespace_write_result result;
+  result.status = write_status::unchanged;
+  result.collection = qdrant_collection_name(*snapshot);
+  result.model = *snapshot;
+  return result;
+}
+
+// The Qdrant calls that take `current` to `target`: the index diff, then calls that bring fields
+// an earlier attempt touched (and this diff leaves alone) back to the target. Calls whose result
+// `qdrant_indexes` (when read) already shows are left out: Qdrant has them.
+std::vector<index_operation> planned_operations(const namespace_model& current,
+                                                const namespace_model& target,
+                                                const std::vector<operation_report>& touched,
+                                                const boost::json::object* qdrant_indexes) {
+  auto operations = index_operations(diff_indexes(current.payload_indexes, target.payload_indexes));
+  std::vector<operation_report> stray;
+  for (const auto& report : touched) {
+    const bool covered = std::any_of(operations.begin(), operations.end(), [&](const auto& op) {
+      return op.index.field_name == report.operation.index.field_name;
+    });
+    if (!covered) stray.push_back(report);
+  }
+  for (auto& op : restore_operations(stray, target.payload_indexes))
+    operations.push_back(std::move(op));
+  if (qdrant_indexes != nullptr) {
+    std::erase_if(operations,
+                  [&](const auto& op) { return operation_visible(op, *qdrant_indexes); });
+  }
+  return operations;
+}
+
+}  // namespace
+
 namespace_write_result namespace_writer::update(std::string_view namespace_id,
                                                 const namespace_change& change,
                                                 std::optional<std::int64_t> if_match,
                                                 const namespace_model* snapshot) {
+  write_options options;
+  options.if_match = if_match;
+  options.snapshot = snapshot;
+  return update(
+      namespace_id, [&change](const change_context& context) { return change(context.current); },
+      options);
+}
+
+namespace_write_result namespace_writer::update(std::string_view namespace_id,
+                                                const namespace_change_in_context& change,
+                                                const write_options& options) {
+  if (auto answered = unchanged_snapshot(change, options)) return std::move(*answered);
   namespace_write_result result;
-  if (snapshot != nullptr && (!if_match || snapshot->version == *if_match)) {
-    auto outcome = change(*snapshot);
-    if (const auto* target = std::get_if<namespace_model>(&outcome)) {
-      namespace_model same = *target;
-      same.namespace_id = snapshot->namespace_id;
-      same.version = snapshot->version;
-      if (same == *snapshot) {
-        result.status = write_status::unchanged;
-        result.collection = qdrant_collection_name(*snapshot);
-        result.model = *snapshot;
-        return result;
-      }
-    }
-    // A real change or a refusal: decided under the lock, against what is stored then.
-  }
-  if (if_match) {
+  if (options.if_match) {
     // A stale ETag is answered at once, without queueing for the lock.
     auto current = registry_->get(namespace_id);
     if (!current) return failure(std::move(result), current.error());
-    if (current->version != *if_match) {
-      return mismatch(std::move(result), namespace_id, current->version, *if_match);
+    if (current->version != *options.if_match) {
+      return mismatch(std::move(result), namespace_id, current->version, *options.if_match);
     }
   }
   auto lock = namespace_lock::acquire(registry_->pool(), registry_->keys().lock(namespace_id),
@@ -289,140 +401,167 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
   if (!lock) return failure(std::move(result), lock.error());
   lock->keep_renewed();
 
-  // Operations Qdrant applied (or may have) in attempts whose store then lost a race: their
-  // fields are brought back in line before this call returns.
-  std::vector<operation_report> touched;
-  std::optional<registry_error> last_error;
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    auto read = registry_->get(namespace_id);
-    if (!read) return failure(std::move(result), read.error());
-    const namespace_model& current = read.value();
-    result.collection = qdrant_collection_name(current);
-    const auto undo = [&] {
-      if (!touched.empty()) {
-        result.restored = restore(result.collection, touched, current.payload_indexes);
-      }
-    };
+  update_run run{*this, namespace_id, change, options, lock.value(), std::move(result), {}, {}};
+  for (int i = 0; i < options_.max_attempts; ++i) {
+    if (auto done = attempt(run)) return std::move(*done);
+  }
+  return gave_up(run);
+}
 
-    if (if_match && current.version != *if_match) {
-      undo();
-      return mismatch(std::move(result), namespace_id, current.version, *if_match);
-    }
-    auto outcome = change(current);
-    if (auto* rejection = std::get_if<change_rejection>(&outcome)) {
-      undo();
-      result.status = write_status::rejected;
-      result.rejection = std::move(*rejection);
-      result.message = "the change was refused";
-      return result;
-    }
-    namespace_model target = std::get<namespace_model>(std::move(outcome));
-    target.namespace_id = current.namespace_id;
-    target.version = current.version;
-    if (const auto to = qdrant_collection_name(target); to != result.collection) {
-      undo();
-      result.status = write_status::rejected;
-      result.rejection =
-          std::vector<validation_error>{collection_change_error(current, result.collection, to)};
-      result.message = "qdrant_collection cannot be changed";
-      return result;
-    }
-    if (target == current) {
-      undo();
-      result.status = write_status::unchanged;
-      result.model = current;
-      return result;
-    }
-    if (target.namespace_name != current.namespace_name) {
-      // Checked before touching Qdrant; the store re-checks atomically.
-      auto owner = registry_->id_for_name(target.namespace_name);
-      if (!owner) {
-        undo();
-        return failure(std::move(result), owner.error());
-      }
-      if (owner.value() && **owner != current.namespace_id) {
-        undo();
-        result.status = write_status::name_taken;
-        result.message = "Namespace name '" + target.namespace_name + "' is already in use";
-        return result;
-      }
-    }
+std::optional<namespace_write_result> namespace_writer::attempt(update_run& run) {
+  auto& result = run.result;
+  auto read = registry_->get(run.namespace_id);
+  if (!read) return failure(std::move(result), read.error());
+  const namespace_model& current = read.value();
+  result.collection = qdrant_collection_name(current);
 
-    auto operations =
-        index_operations(diff_indexes(current.payload_indexes, target.payload_indexes));
-    // Fields an earlier attempt touched that this diff leaves alone must match the target too.
-    std::vector<operation_report> stray;
-    for (const auto& report : touched) {
-      const bool covered = std::any_of(operations.begin(), operations.end(), [&](const auto& op) {
-        return op.index.field_name == report.operation.index.field_name;
-      });
-      if (!covered) stray.push_back(report);
+  std::optional<boost::json::object> qdrant_indexes;
+  if (run.options.read_qdrant_indexes && qdrant_ != nullptr) {
+    auto info = qdrant_->collection_info(result.collection);
+    if (!info) {
+      run.settle(current.payload_indexes);
+      result.status = write_status::qdrant_failed;
+      result.collection_read_error = info.error();
+      result.message =
+          "reading Qdrant collection '" + result.collection + "' failed: " + describe(info.error());
+      return std::move(result);
     }
-    for (auto& op : restore_operations(stray, target.payload_indexes))
-      operations.push_back(std::move(op));
-
-    std::vector<operation_report> reports;
-    if (qdrant_ != nullptr && !operations.empty()) {
-      reports = apply(result.collection, operations, &lock.value());
-      for (const auto& report : reports) {
-        if (report.outcome == operation_outcome::applied ||
-            report.outcome == operation_outcome::unknown) {
-          if (!same_fields(touched, report.operation)) touched.push_back(report);
-        }
-      }
-      if (!all_applied(reports)) {
-        result.status = write_status::qdrant_failed;
-        result.reports = reports;
-        result.message = failure_message(result.collection, reports);
-        namespace_model partial = current;
-        partial.payload_indexes = fold_reports(current.payload_indexes, reports);
-        if (partial.payload_indexes == current.payload_indexes) {
-          result.model = current;
-          return result;
-        }
-        partial.updated_at = target.updated_at;
-        auto stored = registry_->store(std::move(partial), current.version);
-        if (stored) {
-          result.model = std::move(stored).value();
-        } else {
-          log_error("could not record the index changes qdrant applied; undoing them",
-                    {{"namespace_id", current.namespace_id}, {"error", stored.error().message}});
-          undo();
-        }
-        return result;
-      }
-    } else if (qdrant_ == nullptr && !operations.empty()) {
-      log_info("qdrant not configured (catalog-only): index changes recorded without qdrant",
-               {{"namespace_id", current.namespace_id},
-                {"operations", static_cast<std::int64_t>(operations.size())}});
-    }
-
-    auto stored = registry_->store(target, current.version);
-    if (stored) {
-      result.status = write_status::stored;
-      result.model = std::move(stored).value();
-      result.reports = std::move(reports);
-      return result;
-    }
-    if (stored.error().code == registry_errc::version_mismatch) {
-      // Another writer got in (one that does not take the lock, or after ours expired): re-read
-      // and apply the change to what it stored.
-      last_error = stored.error();
-      continue;
-    }
-    if (stored.error().code != registry_errc::not_found) undo();
-    return failure(std::move(result), stored.error());
+    qdrant_indexes = std::move(info.value().payload_schema);
+  }
+  if (run.options.if_match && current.version != *run.options.if_match) {
+    run.settle(current.payload_indexes);
+    return mismatch(std::move(result), run.namespace_id, current.version, *run.options.if_match);
   }
 
-  // Gave up: bring the touched fields in line with whatever is stored now.
-  if (auto fresh = registry_->get(namespace_id); fresh && !touched.empty()) {
-    result.restored = restore(result.collection, touched, fresh->payload_indexes);
+  auto outcome = run.change({current, qdrant_indexes ? &*qdrant_indexes : nullptr});
+  if (auto* rejection = std::get_if<change_rejection>(&outcome)) {
+    run.settle(current.payload_indexes);
+    result.status = write_status::rejected;
+    result.rejection = std::move(*rejection);
+    result.message = "the change was refused";
+    return std::move(result);
   }
+  namespace_model target = std::get<namespace_model>(std::move(outcome));
+  target.namespace_id = current.namespace_id;
+  target.version = current.version;
+  if (const auto to = qdrant_collection_name(target); to != result.collection) {
+    run.settle(current.payload_indexes);
+    result.status = write_status::rejected;
+    result.rejection =
+        std::vector<validation_error>{collection_change_error(current, result.collection, to)};
+    result.message = "qdrant_collection cannot be changed";
+    return std::move(result);
+  }
+  if (target == current) {
+    run.settle(current.payload_indexes);
+    result.status = write_status::unchanged;
+    result.model = current;
+    return std::move(result);
+  }
+  if (target.namespace_name != current.namespace_name) {
+    // Checked before touching Qdrant; the store re-checks atomically.
+    auto owner = registry_->id_for_name(target.namespace_name);
+    if (!owner) {
+      run.settle(current.payload_indexes);
+      return failure(std::move(result), owner.error());
+    }
+    if (owner.value() && **owner != current.namespace_id) {
+      run.settle(current.payload_indexes);
+      result.status = write_status::name_taken;
+      result.message = "Namespace name '" + target.namespace_name + "' is already in use";
+      return std::move(result);
+    }
+  }
+  auto operations =
+      planned_operations(current, target, run.touched, qdrant_indexes ? &*qdrant_indexes : nullptr);
+  return apply_and_store(run, current, target, operations);
+}
+
+std::optional<namespace_write_result> namespace_writer::apply_and_store(
+    update_run& run, const namespace_model& current, const namespace_model& target,
+    const std::vector<index_operation>& operations) {
+  auto& result = run.result;
+  std::vector<operation_report> reports;
+  if (!operations.empty() && qdrant_ == nullptr) {
+    log_info("qdrant not configured (catalog-only): index changes recorded without qdrant",
+             {{"namespace_id", current.namespace_id},
+              {"operations", static_cast<std::int64_t>(operations.size())}});
+  } else if (!operations.empty()) {
+    if (run.options.confirm_before_qdrant && !run.options.confirm_before_qdrant()) {
+      return run.withdraw("before its Qdrant calls");
+    }
+    reports = apply(result.collection, operations, &run.lock);
+    run.remember(reports);
+    if (!all_applied(reports)) return store_applied_subset(run, current, target, reports);
+  }
+
+  result.reports = reports;
+  if (run.options.confirm_before_store && !run.options.confirm_before_store()) {
+    return run.withdraw("before the namespace was stored");
+  }
+  auto stored = registry_->store(target, current.version);
+  if (stored) {
+    result.status = write_status::stored;
+    result.model = std::move(stored).value();
+    return std::move(result);
+  }
+  if (stored.error().code == registry_errc::version_mismatch) {
+    // Another writer got in (one that does not take the lock, or after ours expired): re-read
+    // and apply the change to what it stored.
+    run.last_error = stored.error();
+    return std::nullopt;
+  }
+  if (stored.error().code != registry_errc::not_found) run.settle(current.payload_indexes);
+  return failure(std::move(result), stored.error());
+}
+
+namespace_write_result namespace_writer::store_applied_subset(
+    update_run& run, const namespace_model& current, const namespace_model& target,
+    const std::vector<operation_report>& reports) {
+  auto& result = run.result;
+  result.status = write_status::qdrant_failed;
+  result.reports = reports;
+  result.message = failure_message(result.collection, reports);
+  namespace_model partial = current;
+  partial.payload_indexes = fold_reports(current.payload_indexes, reports);
+  if (partial.payload_indexes == current.payload_indexes) {
+    result.model = current;
+    return std::move(result);
+  }
+  if (run.options.confirm_before_store && !run.options.confirm_before_store()) {
+    return run.withdraw("before the namespace was stored");
+  }
+  partial.updated_at = target.updated_at;
+  auto stored = registry_->store(std::move(partial), current.version);
+  if (stored) {
+    result.model = std::move(stored).value();
+  } else {
+    log_error("could not record the index changes qdrant applied",
+              {{"namespace_id", current.namespace_id}, {"error", stored.error().message}});
+    run.settle(current.payload_indexes);
+  }
+  return std::move(result);
+}
+
+namespace_write_result namespace_writer::gave_up(update_run& run) {
+  // Bring the touched fields in line with whatever is stored now.
+  if (auto fresh = registry_->get(run.namespace_id); fresh) run.settle(fresh->payload_indexes);
+  auto& result = run.result;
   result.status = write_status::busy;
-  result.message = "Namespace '" + std::string(namespace_id) + "' kept changing during " +
+  result.message = "Namespace '" + std::string(run.namespace_id) + "' kept changing during " +
                    std::to_string(options_.max_attempts) + " attempts" +
-                   (last_error ? ": " + last_error->message : std::string());
-  return result;
+                   (run.last_error ? ": " + run.last_error->message : std::string());
+  return std::move(result);
+}
+
+namespace_writer_options namespace_writer_options_from(const config& cfg) {
+  namespace_writer_options options;
+  options.lock.lease =
+      std::min(options.lock.lease, cfg.qdrant.index_timeout + cfg.qdrant.request_timeout);
+  options.lock.acquire_timeout = cfg.redis.command_timeout;
+  options.lock.wait =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(10), cfg.http.request_timeout / 2);
+  return options;
 }
 
 }  // namespace index_optimizer

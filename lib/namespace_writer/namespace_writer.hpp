@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/config.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_lock.hpp"
@@ -26,6 +29,53 @@ using change_outcome = std::variant<namespace_model, change_rejection>;
 // of its argument. Returning the argument unchanged means "nothing to do".
 using namespace_change = std::function<change_outcome(const namespace_model&)>;
 
+// What a change function sees, read under the namespace's write lock.
+struct change_context {
+  const namespace_model& current;  // the namespace as stored now
+  // The collection's payload_schema (field -> {"data_type", "params"?, "points"}) as Qdrant shows
+  // it now, read after `current` when the write asked for it (write_options::read_qdrant_indexes);
+  // nullptr when it did not, and in catalog-only mode.
+  const boost::json::object* qdrant_indexes = nullptr;
+};
+// Like namespace_change, and as pure: the same context gives the same outcome.
+using namespace_change_in_context = std::function<change_outcome(const change_context&)>;
+
+// What becomes of index changes Qdrant applied when the namespace cannot be stored afterwards
+// (Redis failed, the name was taken meanwhile, If-Match no longer holds after a lost race).
+enum class unstored_qdrant_changes {
+  undo,  // bring Qdrant back to what is stored (the admin API: the client was told it failed)
+  keep,  // leave them; for a caller that reconciles from Qdrant (the optimizer adopts them)
+};
+
+// Per-write choices; the defaults are the admin API's.
+struct write_options {
+  // The version the caller based the change on (an ETag); version_mismatch when the stored one
+  // differs.
+  std::optional<std::int64_t> if_match;
+  // The namespace as the caller has just read it from the registry, if it has (at `if_match`'s
+  // version when that is set). A change that leaves the snapshot as it is answers `unchanged`
+  // with it at once, without queueing for the lock behind other writers: the request takes
+  // effect at the moment of that read, which is within the request (a client re-applying its
+  // desired state is the common PATCH, and it must not wait for — or time out behind — an
+  // optimizer run or another client's index build). Ignored with read_qdrant_indexes.
+  const namespace_model* snapshot = nullptr;
+  // Read the collection's payload_schema under the lock and pass it to the change, so the change
+  // can take over an index Qdrant already has. Operations whose result Qdrant already shows are
+  // then not sent. A failed read ends the write as qdrant_failed (`collection_read_error`)
+  // before anything is sent.
+  bool read_qdrant_indexes = false;
+  // Asked right before an attempt's first Qdrant index call: whether the caller may still act
+  // (the optimizer confirms its leader lease). false: nothing is sent, nothing is stored, the
+  // write ends `withdrawn`.
+  std::function<bool()> confirm_before_qdrant;
+  // Asked right before the namespace is stored. false: nothing is stored and the write ends
+  // `withdrawn`; what Qdrant applied is listed in `reports` and is left in Qdrant, whatever
+  // `unstored` says: a caller that lost its right to act must not make more calls (the next
+  // optimizer leader adopts such an index instead of building it again).
+  std::function<bool()> confirm_before_store;
+  unstored_qdrant_changes unstored = unstored_qdrant_changes::undo;
+};
+
 enum class write_status {
   stored,              // changed, applied to Qdrant, stored
   unchanged,           // the change changed nothing: no Qdrant call, no write, same version
@@ -35,7 +85,10 @@ enum class write_status {
   name_taken,          // another namespace has the requested name
   busy,                // another writer held the namespace's lock for the whole wait
   collection_missing,  // create: Qdrant has no collection of that name
-  qdrant_failed,       // an index operation failed; `reports` lists each, `model` what is stored
+  qdrant_failed,       // an index operation was not applied (failed, unknown or pending, see
+                       // `reports`; `model` is what is stored), or the collection could not be
+                       // read (`collection_read_error`)
+  withdrawn,           // a confirm hook answered false; `reports` lists what Qdrant applied
   unavailable,         // Redis failed, or (create) Qdrant could not be asked
   corrupt,             // the stored document does not parse
 };
@@ -55,6 +108,8 @@ struct namespace_write_result {
   // create: the collection as read before creating indexes (its points_count is the new
   // namespace's document_count).
   std::optional<qdrant_collection_info> collection_info;
+  // Reading the collection failed (create, or update with read_qdrant_indexes): why.
+  std::optional<qdrant_error> collection_read_error;
 };
 
 struct namespace_writer_options {
@@ -64,22 +119,26 @@ struct namespace_writer_options {
   int max_attempts = 5;
 };
 
-// Applies namespace changes in the one order that keeps the registry honest: take the
-// namespace's write lock, apply the index diff to Qdrant, then compare-and-set the document.
-// The stored namespace never claims an index Qdrant does not have:
-// - when an index operation fails, the operations after it are not sent, Qdrant's state is read
-//   back for the failed one (a timed-out call may still have been applied), and the old
+// The writer the daemon runs, from its config: the lock's lease no longer than one Qdrant index
+// call can take (the lock is renewed while held, so a build of any length keeps it, and a holder
+// that dies blocks the namespace for at most that long), and a waiting writer gives up well
+// inside the HTTP request timeout.
+namespace_writer_options namespace_writer_options_from(const config& cfg);
+
+// The only code that changes Qdrant payload indexes and stores a namespace: the admin API's
+// create, PATCH and PUT and the optimizer's index claims all write through here, in the one order
+// that keeps the registry honest: take the namespace's write lock, apply the index diff to
+// Qdrant, then compare-and-set the document. Writers are serialised per namespace and never lose
+// each other's update. The stored namespace never claims an index Qdrant does not have:
+// - an operation counts only when applied (index_changes.hpp: Qdrant answered `completed`, or
+//   the collection read back after a call that got no answer shows it); `acknowledged` and
+//   `wait_timeout` are pending, and recorded as not done;
+// - when an operation is not applied, the operations after it are not sent, and the old
 //   namespace with exactly the applied operations folded in is stored (nothing else of the
-//   change is) — see index_changes.hpp for operations whose outcome stays unknown;
-// - when the change cannot be stored (If-Match no longer holds after a lost race, the name was
-//   taken meanwhile, Redis failed), the applied operations are undone in Qdrant.
+//   change is);
+// - when the change cannot be stored, the applied operations are undone in Qdrant (or kept, as
+//   write_options::unstored says).
 // Without a Qdrant gateway (catalog-only mode) changes are stored directly.
-//
-// Both the admin API and the optimizer write through here, so an index the optimizer adds and a
-// PATCH from an operator are serialised per namespace and never lose each other's update. The
-// optimizer adds an index with
-//   writer.update(id, [&](const namespace_model& ns) -> change_outcome {
-//     return with_auto_created_index(ns, index, info, now); });
 class namespace_writer {
  public:
   // `qdrant` may be nullptr (catalog-only); it must outlive the writer.
@@ -87,18 +146,15 @@ class namespace_writer {
                    namespace_writer_options options = {});
 
   // Stores a new namespace (version 1). With Qdrant: the collection must exist; the model's
-  // indexes that Qdrant does not already have (exactly) are created first; when one fails,
-  // nothing is stored and the ones created stay in Qdrant (listed in `reports`).
+  // indexes that Qdrant does not already have (exactly) are created first; when one is not
+  // applied, nothing is stored and the ones created stay in Qdrant (listed in `reports`).
   namespace_write_result create(const namespace_model& model);
 
-  // Changes namespace `namespace_id` with `change`. `if_match`: the version the caller based the
-  // change on (an ETag); version_mismatch when the stored one differs.
-  // `snapshot`: the namespace as the caller has just read it from the registry, if it has (at
-  // `if_match`'s version when that is set). A change that leaves the snapshot as it is answers
-  // `unchanged` with it at once, without queueing for the lock behind other writers: the request
-  // takes effect at the moment of that read, which is within the request (a client re-applying
-  // its desired state is the common PATCH, and it must not wait for — or time out behind — an
-  // optimizer run or another client's index build).
+  // Changes namespace `namespace_id` with `change` (see write_options).
+  namespace_write_result update(std::string_view namespace_id,
+                                const namespace_change_in_context& change,
+                                const write_options& options);
+  // The admin API's form: `if_match` and `snapshot` as in write_options.
   namespace_write_result update(std::string_view namespace_id, const namespace_change& change,
                                 std::optional<std::int64_t> if_match = std::nullopt,
                                 const namespace_model* snapshot = nullptr);
@@ -107,9 +163,25 @@ class namespace_writer {
   namespace_registry& registry() noexcept { return *registry_; }
 
  private:
+  struct update_run;
+
+  // One compare-and-set attempt; nullopt when the store lost a race and the change is tried again.
+  std::optional<namespace_write_result> attempt(update_run& run);
+  std::optional<namespace_write_result> apply_and_store(
+      update_run& run, const namespace_model& current, const namespace_model& target,
+      const std::vector<index_operation>& operations);
+  // Some operation was not applied: stores the old namespace with exactly the applied ones.
+  namespace_write_result store_applied_subset(update_run& run, const namespace_model& current,
+                                              const namespace_model& target,
+                                              const std::vector<operation_report>& reports);
+  namespace_write_result gave_up(update_run& run);
+  // Sends the operations in order until one is not applied; the rest stay not_attempted.
   std::vector<operation_report> apply(const std::string& collection,
                                       const std::vector<index_operation>& operations,
                                       namespace_lock* lock);
+  // After a call that got no answer: whether the collection shows the operation's result
+  // (applied), does not (failed), or cannot be read (unknown). True when applied.
+  bool read_back(const std::string& collection, operation_report& report);
   // Best effort: brings the touched fields back to `target`; failures are logged.
   std::vector<operation_report> restore(const std::string& collection,
                                         const std::vector<operation_report>& touched,

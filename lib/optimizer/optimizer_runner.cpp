@@ -7,14 +7,12 @@
 
 #include "logging/logger.hpp"
 #include "namespace_model/namespace_update.hpp"
+#include "optimizer/index_claim.hpp"
 #include "optimizer/window_evidence.hpp"
-#include "optimizer_plan/index_choice.hpp"
 #include "window_store/window_store.hpp"
 
 namespace index_optimizer {
 namespace {
-
-using boost::json::object;
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
@@ -25,18 +23,6 @@ std::string describe(const qdrant_error& error) {
   if (error.what == qdrant_error::kind::http_status) text += " " + std::to_string(error.status);
   if (!error.message.empty()) text += ": " + error.message;
   return text;
-}
-
-object error_json(const qdrant_error& error) {
-  object detail;
-  detail.emplace("kind", to_string(error.what));
-  if (error.status != 0) {
-    detail.emplace("status", error.status);
-  } else {
-    detail.emplace("status", nullptr);
-  }
-  detail.emplace("message", error.message);
-  return {{"error", std::move(detail)}};
 }
 
 // "1.19.0" -> {1, 19}; nullopt for anything else.
@@ -174,132 +160,27 @@ std::vector<namespace_plan_input> optimizer_runner::gather(run_record& run,
   return inputs;
 }
 
-bool optimizer_runner::add_to_namespace(const namespace_run& ns, field_step& step,
-                                        const payload_index_config& index, field_result success) {
-  const auto now = env_.clock();
-  const auto_created_info info{now, static_cast<std::int64_t>(step.decision.evidence.count)};
-  bool raced = false;
-  auto stored = env_.registry->update(
-      ns.namespace_id, [&](const namespace_model& current) -> std::optional<namespace_model> {
-        raced = find_index(current, index.field_name) != nullptr;
-        if (raced) return std::nullopt;
-        return with_auto_created_index(current, index, info, now);
-      });
-  if (!stored) {
-    step.result = field_result::failed;
-    step.error = "adding the index to the namespace failed (" +
-                 std::string(to_string(stored.error().code)) + "): " + stored.error().message;
-    if (success == field_result::created) {
-      step.error += "; Qdrant has the index, the next run adopts it";
-    }
-    return false;
-  }
-  if (raced) {
-    step.result = field_result::skipped;
-    step.error = "the namespace got an index on this field while the run was executing";
-    return false;
-  }
-  step.result = success;
-  step.decision.index = index;
-  step.decision.index->auto_created = info;
-  return true;
-}
-
 void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_keeper& lease,
                              bool& lost) {
-  const auto& decision = step.decision;
-  payload_index_config index = *decision.index;
-  if (env_.qdrant == nullptr) {
-    if (!lease.confirm()) {
-      lost = true;
-      return;
-    }
-    add_to_namespace(
-        ns, step, index,
-        decision.action == decision_action::adopt ? field_result::adopted : field_result::created);
-    return;
-  }
-
-  // The namespace API's write lock: a PATCH and this claim never interleave their Qdrant calls.
-  auto lock =
-      namespace_lock::acquire(*env_.redis, env_.registry->keys().lock(ns.namespace_id), env_.lock);
-  if (!lock) {
-    step.result = field_result::failed;
-    step.error = "the namespace's write lock: " + lock.error().message;
-    return;
-  }
-  // Held across an index build, which may outlast the lock's lease.
-  lock.value().keep_renewed();
-  auto current = env_.registry->get(ns.namespace_id);
-  if (!current) {
-    step.result = field_result::failed;
-    step.error = "reading the namespace failed: " + current.error().message;
-    return;
-  }
-  if (find_index(current.value(), index.field_name) != nullptr) {
-    step.result = field_result::skipped;
-    step.error = "the namespace got an index on this field while the run was executing";
-    return;
-  }
-  // Qdrant's state now, not at planning time: a previous leader that died after its PUT, or an
-  // operator, may have built the index since.
-  auto info = env_.qdrant->collection_info(ns.collection);
-  if (!info) {
-    step.result = field_result::failed;
-    step.error =
-        "reading Qdrant collection '" + ns.collection + "' failed: " + describe(info.error());
-    step.qdrant = error_json(info.error());
-    return;
-  }
-  if (const auto* entry = info.value().payload_schema.if_contains(index.field_name)) {
-    auto existing = index_from_payload_schema(index.field_name, *entry);
-    if (!existing) {
-      step.result = field_result::skipped;
-      step.error =
-          "Qdrant has an index on this field whose schema a PayloadIndexConfig cannot "
-          "express; left to an operator";
-      return;
-    }
-    if (!lease.confirm()) {
-      lost = true;
-      return;
-    }
-    add_to_namespace(ns, step, *existing, field_result::adopted);
-    return;
-  }
-  if (decision.action == decision_action::adopt) {
-    step.result = field_result::failed;
-    step.error = "Qdrant no longer has the index it showed when the run was planned";
-    return;
-  }
-
-  if (!lease.confirm()) {
-    lost = true;
-    return;
-  }
-  auto created =
-      env_.qdrant->create_index(ns.collection, index.field_name, qdrant_field_schema(index));
-  if (!created) {
-    step.result = field_result::failed;
-    step.error = "Qdrant did not create the index: " + describe(created.error());
-    step.qdrant = error_json(created.error());
-    return;
-  }
-  step.qdrant =
-      object{{"operation_id", created.value().operation_id}, {"status", created.value().status}};
-  if (created.value().status != "completed") {
-    step.result = field_result::failed;
-    step.error = "Qdrant accepted the index but did not finish building it in time (status " +
-                 created.value().status + "); the next run adopts it once Qdrant shows it";
-    return;
-  }
-  if (!lease.confirm()) {
-    step.result = field_result::failed;
-    step.error = "the lease was lost after Qdrant built the index; the next leader adopts it";
-    lost = true;
-    return;
-  }
-  add_to_namespace(ns, step, index, field_result::created);
+  const auto now = env_.clock();
+  const auto_created_info info{now, static_cast<std::int64_t>(step.decision.evidence.count)};
+  write_options options;
+  options.read_qdrant_indexes = true;
+  options.confirm_before_qdrant = [&] { return lease.confirm(); };
+  options.confirm_before_store = [&] { return lease.confirm(); };
+  // An index Qdrant built but that could not be listed is adopted by the next run: undoing it
+  // would throw a finished build away only to build it again.
+  options.unstored = unstored_qdrant_changes::keep;
+  index_claim claim;
+  const auto written = env_.writer->update(
+      ns.namespace_id,
+      [&](const change_context& context) -> change_outcome {
+        claim = decide_claim(step.decision, context.current, context.qdrant_indexes);
+        if (claim.what != index_claim::kind::list) return context.current;
+        return with_auto_created_index(context.current, claim.index, info, now);
+      },
+      options);
+  if (record_claim(written, claim, info, step)) lost = true;
 }
 
 void optimizer_runner::execute_namespace(run_record& run, namespace_run& ns, lease_keeper& lease,
@@ -362,7 +243,7 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
   }
   run.settings.server_version = server_version;
 
-  auto listed = env_.registry->list();
+  auto listed = env_.writer->registry().list();
   if (!listed) {
     run.error = "listing namespaces failed: " + listed.error().message;
     return finish(run_status::failed);

@@ -9,8 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "namespace_registry/namespace_lock.hpp"
-#include "namespace_registry/namespace_registry.hpp"
+#include "namespace_writer/namespace_writer.hpp"
 #include "optimizer/optimizer_metrics.hpp"
 #include "optimizer/run_record.hpp"
 #include "optimizer_store/lease_keeper.hpp"
@@ -25,11 +24,12 @@ namespace index_optimizer {
 struct optimizer_run_environment {
   const config* cfg = nullptr;  // window spec and streams (read_namespace_window), timeouts
   redis_pool* redis = nullptr;
-  namespace_registry* registry = nullptr;
-  qdrant_gateway* qdrant = nullptr;      // nullptr: catalog-only
+  // Lists the namespaces and claims indexes: the one path that changes Qdrant's indexes and
+  // stores namespaces, shared with the namespace API.
+  namespace_writer* writer = nullptr;
+  qdrant_gateway* qdrant = nullptr;      // reads only (version, collections); nullptr: catalog-only
   optimizer_metrics* metrics = nullptr;  // may be null
   optimizer_keys keys{"io:"};
-  namespace_lock_options lock;  // the per-namespace write lock the namespace API takes too
   std::function<std::chrono::system_clock::time_point()> clock;
   // Called after each executed field (created, adopted, failed...) with the record so far; the
   // service heartbeats its health component here. Tests use it to act mid-run.
@@ -45,12 +45,13 @@ struct optimizer_run_environment {
 // 3. per namespace: read its decision window and Qdrant's collection info (a failure is recorded
 //    for that namespace, the others go on);
 // 4. plan (plan_run) and record the plan;
-// 5. unless dry run, per planned field: under the namespace's write lock, re-read the namespace
-//    and Qdrant's payload_schema (a field indexed meanwhile is adopted or skipped, never built
-//    twice), confirm the lease, PUT the index (wait=true), confirm the lease again, then add the
-//    index to the namespace (compare-and-set; with its auto_created record). A Qdrant or registry
-//    failure is recorded for the field and retried by the next run; nothing Qdrant refused is
-//    ever claimed;
+// 5. unless dry run, per planned field, one namespace_writer update: under the namespace's write
+//    lock it re-reads the namespace and Qdrant's payload_schema (a field indexed meanwhile is
+//    adopted or skipped, never built twice, decide_claim), confirms the lease, PUTs the index
+//    (wait=true), confirms the lease again, then stores the namespace with the index added (with
+//    its auto_created record). Only an index Qdrant reports `completed` (or already shows) is
+//    listed; a Qdrant or registry failure is recorded for the field and retried by the next run;
+//    an index Qdrant built but the run could not list stays there for the next run to adopt;
 // 6. record the outcome.
 // The record is saved (fenced by the lease) after the plan, after each executed field and at the
 // end; when a save finds the lease gone, the run stops as abandoned.
@@ -77,8 +78,6 @@ class optimizer_runner {
   void execute_namespace(run_record& run, namespace_run& ns, lease_keeper& lease,
                          const std::atomic<bool>& stop, bool& lost, bool& interrupted);
   void claim(const namespace_run& ns, field_step& step, lease_keeper& lease, bool& lost);
-  bool add_to_namespace(const namespace_run& ns, field_step& step,
-                        const payload_index_config& index, field_result success);
 
   optimizer_run_environment env_;
 };

@@ -44,29 +44,36 @@ std::string generate_run_id() {
   return id;
 }
 
-namespace_lock_options lock_options(const config& cfg) {
-  // The namespace API writer's lease (30 s, docs/redis-keys.md), or shorter when no Qdrant call
-  // can take that long: claim() keeps the lock renewed, so a build of any length keeps it, and a
-  // holder that dies (SIGKILL mid-build) or cannot release it (Redis down at that moment) blocks
-  // the namespace for at most that long. Fault-injection fix: the lease used to be
-  // index_timeout + request_timeout, 10 min 30 s by default, locking PATCHes out for as long.
-  namespace_lock_options lock;
-  lock.lease = std::min(lock.lease, cfg.qdrant.index_timeout + cfg.qdrant.request_timeout);
-  lock.acquire_timeout = cfg.redis.command_timeout;
-  lock.wait = std::chrono::seconds(10);
-  return lock;
-}
-
 }  // namespace
+
+optimizer_service::optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
+                                     namespace_writer& writer, prometheus::Registry& metrics,
+                                     optimizer_health_hooks hooks,
+                                     optimizer_service_options options)
+    : optimizer_service(cfg, redis, qdrant, nullptr, &writer, metrics, std::move(hooks),
+                        std::move(options)) {}
 
 optimizer_service::optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
                                      namespace_registry& registry, prometheus::Registry& metrics,
                                      optimizer_health_hooks hooks,
                                      optimizer_service_options options)
+    : optimizer_service(cfg, redis, qdrant,
+                        std::make_unique<namespace_writer>(
+                            // Not owned: the caller keeps `registry` alive.
+                            std::shared_ptr<namespace_registry>(std::shared_ptr<void>(), &registry),
+                            qdrant, namespace_writer_options_from(cfg)),
+                        nullptr, metrics, std::move(hooks), std::move(options)) {}
+
+optimizer_service::optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
+                                     std::unique_ptr<namespace_writer> own_writer,
+                                     namespace_writer* writer, prometheus::Registry& metrics,
+                                     optimizer_health_hooks hooks,
+                                     optimizer_service_options options)
     : cfg_(cfg),
       redis_(redis),
       qdrant_(qdrant),
-      registry_(registry),
+      own_writer_(std::move(own_writer)),
+      writer_(writer != nullptr ? writer : own_writer_.get()),
       metrics_(metrics),
       hooks_(std::move(hooks)),
       options_(std::move(options)),
@@ -156,11 +163,10 @@ optimizer_runner optimizer_service::make_runner(const config& cfg) {
   optimizer_run_environment env;
   env.cfg = &cfg;
   env.redis = &redis_;
-  env.registry = &registry_;
+  env.writer = writer_;
   env.qdrant = qdrant_;
   env.metrics = &metrics_;
   env.keys = keys_;
-  env.lock = lock_options(cfg);
   env.clock = options_.clock;
   env.after_field = options_.after_field;
   env.heartbeat = [this] { heartbeat(); };

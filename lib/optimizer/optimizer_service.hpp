@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "namespace_registry/namespace_registry.hpp"
+#include "namespace_writer/namespace_writer.hpp"
 #include "optimizer/optimizer_metrics.hpp"
 #include "optimizer/optimizer_runner.hpp"
 #include "optimizer/run_record.hpp"
@@ -65,8 +66,17 @@ struct trigger_result {
 // same Redis: the lease lets one run at a time and the stored schedule lets one run per interval.
 class optimizer_service {
  public:
-  // `qdrant` may be nullptr (catalog-only). `redis`, `qdrant`, `registry` and `metrics` must
-  // outlive the service. The namespace write lock's timing follows the namespace API's.
+  // `qdrant` may be nullptr (catalog-only); the service only reads through it (version,
+  // collections): every index change and namespace write goes through `writer`, the one the
+  // namespace API writes through. `redis`, `qdrant`, `writer` and `metrics` must outlive the
+  // service.
+  optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
+                    namespace_writer& writer, prometheus::Registry& metrics,
+                    optimizer_health_hooks hooks = {}, optimizer_service_options options = {});
+  // For callers without a writer to share (tests, tools): a writer of its own over `registry`
+  // and `qdrant`, configured by namespace_writer_options_from(cfg). It serialises with every
+  // other writer through the namespaces' write locks in Redis. `registry` must outlive the
+  // service.
   optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
                     namespace_registry& registry, prometheus::Registry& metrics,
                     optimizer_health_hooks hooks = {}, optimizer_service_options options = {});
@@ -115,6 +125,11 @@ class optimizer_service {
                                                const optimizer_service_options& options = {});
 
  private:
+  optimizer_service(const config& cfg, redis_pool& redis, qdrant_gateway* qdrant,
+                    std::unique_ptr<namespace_writer> own_writer, namespace_writer* writer,
+                    prometheus::Registry& metrics, optimizer_health_hooks hooks,
+                    optimizer_service_options options);
+
   struct pending_run {
     run_record run;
     std::unique_ptr<lease_keeper> lease;
@@ -138,7 +153,8 @@ class optimizer_service {
   config cfg_;
   redis_pool& redis_;
   qdrant_gateway* qdrant_;
-  namespace_registry& registry_;
+  std::unique_ptr<namespace_writer> own_writer_;  // the registry constructor's; else null
+  namespace_writer* writer_;                      // never null
   optimizer_metrics metrics_;
   optimizer_health_hooks hooks_;
   optimizer_service_options options_;

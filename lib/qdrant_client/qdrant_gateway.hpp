@@ -30,6 +30,8 @@ struct qdrant_error {
     if (what == kind::unreachable || what == kind::timeout) return true;
     return what == kind::http_status && (status == 408 || status == 429 || status >= 500);
   }
+
+  friend bool operator==(const qdrant_error&, const qdrant_error&) = default;
 };
 
 // "unreachable", "timeout", "tls", "http_status", "invalid_response".
@@ -59,6 +61,12 @@ struct qdrant_collection_info {
 struct qdrant_update_result {
   std::uint64_t operation_id = 0;
   std::string status;  // acknowledged / completed / wait_timeout
+
+  // Qdrant's UpdateStatus `completed`: "Request is completed, changes are actual". The other two
+  // mean the operation is queued (acknowledged) or still running (wait_timeout).
+  bool completed() const noexcept { return status == "completed"; }
+
+  friend bool operator==(const qdrant_update_result&, const qdrant_update_result&) = default;
 };
 
 struct qdrant_version_info {

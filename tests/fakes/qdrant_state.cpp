@@ -383,11 +383,11 @@ http_exchange_response qdrant_state::create_index_request(
                                  elapsed);
   }
 
-  if (hold_async_indexes_ && !wait) {
+  if (hold_index_builds_ || (hold_async_indexes_ && !wait)) {
     c.pending.push_back({field, std::move(*schema)});
-  } else {
-    apply_index(c, field, std::move(*schema));
+    return ok_response(update_result(wait, false), elapsed);
   }
+  apply_index(c, field, std::move(*schema));
   return ok_response(update_result(wait), elapsed);
 }
 
@@ -403,10 +403,10 @@ void qdrant_state::apply_index(collection_state& c, const std::string& field,
   }
 }
 
-json::object qdrant_state::update_result(bool wait) {
-  return json::object{
-      {"operation_id", next_operation_id_++},
-      {"status", index_operation_status_.value_or(wait ? "completed" : "acknowledged")}};
+json::object qdrant_state::update_result(bool wait, bool finished) {
+  const char* real = !wait ? "acknowledged" : finished ? "completed" : "wait_timeout";
+  return json::object{{"operation_id", next_operation_id_++},
+                      {"status", index_operation_status_.value_or(real)}};
 }
 
 http_exchange_response qdrant_state::delete_index_request(
@@ -613,6 +613,11 @@ std::size_t qdrant_state::release_pending_indexes() {
     c.pending.clear();
   }
   return released;
+}
+
+void qdrant_state::set_hold_index_builds(bool hold) {
+  std::lock_guard lock(mutex_);
+  hold_index_builds_ = hold;
 }
 
 void qdrant_state::set_index_operation_status(std::optional<std::string> status) {

@@ -84,7 +84,12 @@ class qdrant_state {
   // to exercise clients that poll payload_schema after an "acknowledged" answer.
   void set_hold_async_indexes(bool hold);
   std::size_t release_pending_indexes();
+  // Every index creation (wait or not) stays invisible until released, as a build that outlasts
+  // the request's wait: Qdrant answers `wait_timeout` with wait=true (`acknowledged` without),
+  // at once rather than after `timeout` seconds.
+  void set_hold_index_builds(bool hold);
   // Forces the UpdateResult status of index operations ("wait_timeout", ...); nullopt = real.
+  // The operation itself is applied at once, as if Qdrant finished it right after answering.
   void set_index_operation_status(std::optional<std::string> status);
 
  private:
@@ -121,7 +126,9 @@ class qdrant_state {
                                               double elapsed);
   // Builds the index unless an identical one exists (then Qdrant does nothing).
   void apply_index(collection_state& c, const std::string& field, parsed_field_schema schema);
-  boost::json::object update_result(bool wait);  // UpdateResult with the next operation_id
+  // UpdateResult with the next operation_id: acknowledged without wait, else completed once
+  // `finished`, wait_timeout when not.
+  boost::json::object update_result(bool wait, bool finished = true);
   boost::json::object collection_info(const collection_state& c) const;
   boost::json::object payload_schema_of(const collection_state& c) const;
   collection_state& existing(const std::string& name);
@@ -134,6 +141,7 @@ class qdrant_state {
   std::uint64_t next_operation_id_ = 1;
   std::uint64_t index_builds_ = 0;
   bool hold_async_indexes_ = false;
+  bool hold_index_builds_ = false;
   std::optional<std::string> index_operation_status_;
 };
 

@@ -278,6 +278,25 @@ TEST_F(FakeQdrant, HeldAsyncIndexesAppearOnlyWhenReleased) {
   EXPECT_EQ(info.at("payload_schema").at("f").at("data_type"), "geo");
 }
 
+TEST_F(FakeQdrant, HeldBuildsAnswerWaitTimeoutAndAppearOnlyWhenReleased) {
+  qdrant_.state().set_hold_index_builds(true);
+  EXPECT_EQ(ok_result(put_index("ns_a", R"({"field_name":"f","field_schema":"keyword"})",
+                                "?wait=true&timeout=5"))
+                .as_object()
+                .at("status"),
+            "wait_timeout");
+  EXPECT_EQ(
+      ok_result(put_index("ns_a", R"({"field_name":"g","field_schema":"keyword"})", "?wait=false"))
+          .as_object()
+          .at("status"),
+      "acknowledged");
+  EXPECT_EQ(ok_result(call("GET", "/collections/ns_a")).as_object().at("payload_schema"),
+            json::object{});
+  qdrant_.state().set_hold_index_builds(false);
+  EXPECT_EQ(qdrant_.state().release_pending_indexes(), 2u);
+  EXPECT_EQ(qdrant_.index_fields("ns_a"), (std::vector<std::string>{"f", "g"}));
+}
+
 TEST_F(FakeQdrant, ForcedOperationStatusIsReported) {
   qdrant_.state().set_index_operation_status("wait_timeout");
   EXPECT_EQ(ok_result(put_index("ns_a", R"({"field_name":"f","field_schema":"float"})"))

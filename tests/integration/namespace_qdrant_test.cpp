@@ -24,6 +24,7 @@ using testing::fake_qdrant;
 using testing::http_result;
 using testing::index_names;
 using testing::namespace_api_fixture;
+using testing::namespace_claims_only_qdrant_indexes;
 using testing::namespace_matches_qdrant;
 using testing::parse_json;
 using testing::user_indexes;
@@ -476,6 +477,177 @@ TEST_F(NamespaceHeldQdrantTest, ALostRaceUnderIfMatchIsUndone) {
   ASSERT_EQ(r.status, 412u) << r.body;
   EXPECT_TRUE(matches_qdrant("shop"));
   EXPECT_EQ(stored("shop").at("description"), "changed behind the lock");
+}
+
+// One meaning of "applied" (index_changes.hpp): Qdrant's `wait_timeout` and `acknowledged` say the
+// operation is not finished, so a PATCH records nothing of it and says so with 504, whatever
+// Qdrant shows meanwhile; re-sending the PATCH once the build is done records it without a
+// second build.
+TEST_F(NamespaceQdrantTest, ABuildThatOutlastsTheWaitIs504AndIsRecordedOnlyOnceFinished) {
+  ASSERT_EQ(create("shop").status, 200u);
+  fake_.state().set_hold_index_builds(true);
+  fake_.clear_requests();
+  auto r = patch_indexes("shop", {keyword("a"), keyword("b")});
+  ASSERT_EQ(r.status, 504u) << r.body;
+  EXPECT_EQ(error_type(r), "GatewayTimeoutError");
+  const auto details = body_of(r).at("error").at("details");
+  EXPECT_EQ(details.at("pending").at(0).at("field_name"), "a");
+  EXPECT_EQ(details.at("pending").at(0).at("qdrant_status"), "wait_timeout");
+  EXPECT_EQ(details.at("not_attempted").at(0).at("field_name"), "b");
+  EXPECT_EQ(fake_.count_requests("PUT", k_index_path), 1u);  // nothing after the unfinished one
+  EXPECT_TRUE(user_indexes(stored("shop")).empty());
+  EXPECT_TRUE(matches_qdrant("shop"));
+
+  fake_.state().set_hold_index_builds(false);
+  ASSERT_EQ(fake_.state().release_pending_indexes(), 1u);  // Qdrant finishes the build
+  const auto builds = fake_.state().index_builds();
+  r = patch_indexes("shop", {keyword("a"), keyword("b")});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(user_indexes(body_of(r)).size(), 2u);
+  EXPECT_EQ(fake_.state().index_builds(), builds + 1);  // b only: a's re-send was a no-op
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+// `acknowledged` (queued in Qdrant's WAL) is not `completed` either, even when Qdrant happens to
+// show the index by the time anyone looks: the answer, not a later read, decides.
+TEST_F(NamespaceQdrantTest, AnAcknowledgedIndexChangeIsNotRecordedUntilQdrantCompletesIt) {
+  ASSERT_EQ(create("shop").status, 200u);
+  fake_.state().set_index_operation_status("acknowledged");
+  auto r = patch_indexes("shop", {keyword("a")});
+  ASSERT_EQ(r.status, 504u) << r.body;
+  const auto details = body_of(r).at("error").at("details");
+  EXPECT_EQ(details.at("pending").at(0).at("qdrant_status"), "acknowledged");
+  EXPECT_EQ(details.at("stored_version"), 1);
+  EXPECT_TRUE(user_indexes(stored("shop")).empty());
+  EXPECT_TRUE(
+      namespace_claims_only_qdrant_indexes(stored("shop"), fake_.payload_schema(k_collection)));
+
+  fake_.state().set_index_operation_status(std::nullopt);
+  const auto builds = fake_.state().index_builds();
+  r = patch_indexes("shop", {keyword("a")});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(user_indexes(body_of(r)).size(), 1u);
+  EXPECT_EQ(fake_.state().index_builds(), builds);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+// The writer as the optimizer uses it (write_options): the change sees Qdrant's index list read
+// under the lock, and hooks confirm the caller may still act before the Qdrant call and before
+// the store.
+class NamespaceWriterOptionsTest : public NamespaceQdrantTest {
+ protected:
+  std::string created_id(std::string_view name) {
+    const auto r = create(name);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return std::string(body_of(r).at("namespace_id").as_string());
+  }
+
+  static payload_index_config keyword_index(std::string field) {
+    payload_index_config index;
+    index.field_name = std::move(field);
+    index.type = index_type::keyword;
+    return index;
+  }
+
+  // A change that lists `field` as a keyword index.
+  static namespace_change_in_context listing(std::string field) {
+    return [field](const change_context& context) -> change_outcome {
+      auto next = context.current;
+      next.payload_indexes.push_back(keyword_index(field));
+      return next;
+    };
+  }
+
+  namespace_writer& writer() { return *api_.writer; }
+};
+
+TEST_F(NamespaceWriterOptionsTest, TheChangeSeesQdrantsIndexesAndWhatQdrantHasIsNotSentAgain) {
+  const auto id = created_id("shop");
+  fake_.state().create_index(k_collection, "brand", boost::json::value("keyword"));
+  fake_.clear_requests();
+  write_options options;
+  options.read_qdrant_indexes = true;
+  bool saw_brand = false;
+  const auto written = writer().update(
+      id,
+      [&](const change_context& context) -> change_outcome {
+        saw_brand = context.qdrant_indexes != nullptr && context.qdrant_indexes->contains("brand");
+        return listing("brand")(context);
+      },
+      options);
+  ASSERT_EQ(written.status, write_status::stored) << written.message;
+  EXPECT_TRUE(saw_brand);
+  EXPECT_EQ(fake_.count_requests("PUT", k_index_path), 0u);
+  EXPECT_EQ(fake_.count_requests("GET", std::string("/collections/") + k_collection), 1u);
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+TEST_F(NamespaceWriterOptionsTest, AWriteWithdrawnBeforeTheQdrantCallSendsAndStoresNothing) {
+  const auto id = created_id("shop");
+  fake_.clear_requests();
+  write_options options;
+  int asked = 0;
+  options.confirm_before_qdrant = [&] {
+    ++asked;
+    return false;
+  };
+  const auto written = writer().update(id, listing("a"), options);
+  EXPECT_EQ(written.status, write_status::withdrawn) << written.message;
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(fake_.count_requests("PUT"), 0u);
+  EXPECT_EQ(api_.call("GET", "/v1/namespaces/shop").header("etag"), "\"1\"");
+  EXPECT_TRUE(matches_qdrant("shop"));
+}
+
+// Withdrawn after Qdrant built the index: not stored, and not undone either (a caller that may no
+// longer act makes no more calls; the optimizer's next leader adopts the index).
+TEST_F(NamespaceWriterOptionsTest, AWriteWithdrawnBeforeTheStoreLeavesWhatQdrantBuilt) {
+  const auto id = created_id("shop");
+  fake_.clear_requests();
+  write_options options;
+  options.confirm_before_qdrant = [] { return true; };
+  options.confirm_before_store = [] { return false; };
+  const auto written = writer().update(id, listing("a"), options);
+  EXPECT_EQ(written.status, write_status::withdrawn) << written.message;
+  ASSERT_EQ(written.reports.size(), 1u);
+  EXPECT_EQ(written.reports[0].outcome, operation_outcome::applied);
+  ASSERT_TRUE(written.reports[0].answer);
+  EXPECT_EQ(written.reports[0].answer->status, "completed");
+  EXPECT_EQ(fake_.count_requests("DELETE"), 0u);
+  EXPECT_TRUE(fake_.payload_schema(k_collection).contains("a"));
+  EXPECT_EQ(api_.call("GET", "/v1/namespaces/shop").header("etag"), "\"1\"");
+}
+
+// The store fails after Qdrant applied the change (another namespace takes the name at that
+// moment): the admin API's default undoes the index, `keep` leaves it.
+TEST_F(NamespaceWriterOptionsTest, AChangeThatCannotBeStoredIsUndoneOrKeptAsAsked) {
+  for (const auto unstored : {unstored_qdrant_changes::undo, unstored_qdrant_changes::keep}) {
+    const bool keep = unstored == unstored_qdrant_changes::keep;
+    const std::string field = keep ? "kept" : "undone";
+    const auto id = created_id("shop_" + field);
+    ASSERT_EQ(create("other_" + field).status, 200u);
+    fake_.clear_requests();
+    write_options options;
+    options.unstored = unstored;
+    options.confirm_before_store = [&] {
+      const auto taken = api_.call("PATCH", "/v1/namespaces/other_" + field,
+                                   R"({"namespace_name": "wanted_)" + field + R"("})");
+      EXPECT_EQ(taken.status, 200u) << taken.body;
+      return true;
+    };
+    const auto written = writer().update(
+        id,
+        [&](const change_context& context) -> change_outcome {
+          auto next = context.current;
+          next.namespace_name = "wanted_" + field;
+          next.payload_indexes.push_back(keyword_index(field));
+          return next;
+        },
+        options);
+    EXPECT_EQ(written.status, write_status::name_taken) << written.message;
+    EXPECT_EQ(fake_.count_requests("DELETE", k_index_path + "/" + field), keep ? 0u : 1u);
+    EXPECT_EQ(fake_.payload_schema(k_collection).contains(field), keep) << field;
+  }
 }
 
 }  // namespace

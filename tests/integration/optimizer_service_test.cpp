@@ -119,6 +119,16 @@ class OptimizerServiceTest : public ::testing::Test {
     ASSERT_TRUE(
         f.await_counts(k_shop, {{"color", 101}, {"size", 100}, {"price", 150}, {"title", 110}}));
   }
+
+  // shop with one field above the threshold (color, 101 queries), and a service serving the API.
+  optimizer_service& serve_color(optimizer_fixture& f) {
+    f.create_namespace(k_shop, "shop", true);
+    f.send_filters("shop", filters({{k_color, 101}}));
+    EXPECT_TRUE(f.await_counts(k_shop, {{"color", 101}}));
+    auto& service = f.add_service();
+    f.serve(service);
+    return service;
+  }
 };
 
 TEST_F(OptimizerServiceTest, CountsAboveTheThresholdBecomeExactlyTheExpectedIndexes) {
@@ -621,6 +631,129 @@ TEST_F(OptimizerServiceTest, WhenTheLeaderDiesMidRunAnotherTakesOverWithoutDupli
   EXPECT_EQ(metric_sum(f.service_metrics(0), "index_optimizer_optimizer_runs_total",
                        {{"outcome", "abandoned"}}),
             1);
+}
+
+// The optimizer claims indexes through the namespace writer: its change sees Qdrant's index list
+// read under the namespace's lock, so an index that appeared after planning is adopted as Qdrant
+// has it, not built twice.
+TEST_F(OptimizerServiceTest, AnIndexBuiltAfterPlanningIsAdoptedThroughTheWriterNotBuiltAgain) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  seed_shop(f);  // price 150, title 110, color 101: executed in that order
+  optimizer_service_options o;
+  // Once price is done, an operator builds color's index by hand (the plan said "create").
+  o.after_field = [&f](const run_record&, const field_step& step) {
+    if (step.decision.evidence.path == "price") {
+      f.qdrant().state().create_index(k_shop, "color",
+                                      parse(R"({"type": "keyword", "is_tenant": true})"));
+    }
+  };
+  auto& service = f.add_service(o);
+  f.serve(service);
+
+  const auto record = f.await_run(service, start_run(f));
+  EXPECT_EQ(record.at("status"), "succeeded") << boost::json::serialize(record);
+  const auto& color = decision(record, k_shop, "color");
+  EXPECT_EQ(color.at("reason"), "above_threshold");  // planned as a creation
+  EXPECT_EQ(color.at("result"), "adopted");
+  std::set<std::string> built;
+  for (const auto& body : index_puts(f.qdrant(), k_shop))
+    built.insert(std::string(body.at("field_name").as_string()));
+  EXPECT_EQ(built, (std::set<std::string>{"price", "title"}));
+  const auto ns = f.registry().get(k_shop).value();
+  const auto* index = find_index(ns, "color");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->field_schema, (object{{"type", "keyword"}, {"is_tenant", true}}));
+  ASSERT_TRUE(index->auto_created.has_value());
+  EXPECT_EQ(index->auto_created->trigger_count, 101);
+}
+
+// One meaning of "applied" on both paths: an answer other than `completed` lists nothing, as for a
+// PATCH. Here Qdrant only queued the build (`acknowledged`) and does not show it yet; once it does,
+// the next run adopts it. (A `wait_timeout` whose build Qdrant shows right after:
+// ABuildThatOutlivesTheWaitIsNotClaimedAndIsAdoptedNextRun.)
+TEST_F(OptimizerServiceTest, AnAcknowledgedBuildIsListedOnlyOnceQdrantShowsIt) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  auto& service = serve_color(f);
+  f.qdrant().state().set_hold_index_builds(true);
+  f.qdrant().state().set_index_operation_status("acknowledged");
+
+  const auto queued = f.await_run(service, start_run(f));
+  const auto& color = decision(queued, k_shop, "color");
+  EXPECT_EQ(color.at("result"), "failed");
+  EXPECT_THAT(std::string(color.at("error").as_string()), ::testing::HasSubstr("acknowledged"));
+  EXPECT_EQ(color.at("qdrant").at("status"), "acknowledged");
+  EXPECT_TRUE(f.qdrant().index_fields(k_shop).empty());
+  EXPECT_EQ(find_index(f.registry().get(k_shop).value(), "color"), nullptr);
+
+  f.qdrant().state().set_index_operation_status(std::nullopt);
+  f.qdrant().state().set_hold_index_builds(false);
+  ASSERT_EQ(f.qdrant().state().release_pending_indexes(), 1u);  // Qdrant finishes the build
+  const auto adopted = f.await_run(service, start_run(f));
+  EXPECT_EQ(decision(adopted, k_shop, "color").at("result"), "adopted");
+  EXPECT_EQ(decision(adopted, k_shop, "color").at("reason"), "already_in_qdrant");
+  EXPECT_EQ(index_puts(f.qdrant(), k_shop).size(), 1u);
+  EXPECT_NE(find_index(f.registry().get(k_shop).value(), "color"), nullptr);
+}
+
+// Another instance takes the lease between two fields: the next field's Qdrant call is never
+// sent (the writer asks the lease before it), and the run ends abandoned.
+TEST_F(OptimizerServiceTest, ALeaseLostBeforeTheQdrantCallSendsNothing) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  seed_shop(f);
+  const auto lease_key = optimizer_keys(f.cfg().redis.key_prefix).lease();
+  optimizer_service_options o;
+  o.after_field = [&](const run_record&, const field_step& step) {
+    if (step.decision.evidence.path == "price") {
+      f.redis().cli({"SET", lease_key, "999999:thief:another-instance", "PX", "60000"});
+    }
+  };
+  auto& service = f.add_service(o);
+  f.serve(service);
+
+  start_run(f);
+  ASSERT_TRUE(wait_until([&] {
+    return metric_sum(f.service_metrics(0), "index_optimizer_optimizer_runs_total",
+                      {{"outcome", "abandoned"}}) == 1;
+  }));
+  const auto puts = index_puts(f.qdrant(), k_shop);
+  ASSERT_EQ(puts.size(), 1u);
+  EXPECT_EQ(puts[0].at("field_name"), "price");
+  EXPECT_EQ(f.qdrant().index_fields(k_shop), std::vector<std::string>{"price"});
+  const auto ns = f.registry().get(k_shop).value();
+  EXPECT_NE(find_index(ns, "price"), nullptr);
+  EXPECT_EQ(find_index(ns, "title"), nullptr);
+}
+
+// The lease is lost while Qdrant builds the index: the run does not list it (it may no longer
+// write) and does not undo it either (that would throw the finished build away); the next leader
+// adopts it instead of building it again.
+TEST_F(OptimizerServiceTest, ALeaseLostDuringTheBuildLeavesTheIndexForTheNextLeaderToAdopt) {
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
+  auto& service = serve_color(f);
+  const auto lease_key = optimizer_keys(f.cfg().redis.key_prefix).lease();
+  const auto index_path = "/collections/" + k_shop + "/index";
+  // Every Qdrant answer comes late (within the client's 3 s), so the lease can change hands
+  // while the PUT is in Qdrant.
+  f.qdrant().set_response_delay(1500ms);
+
+  const auto first = start_run(f);
+  ASSERT_TRUE(wait_until([&] { return f.qdrant().count_requests("PUT", index_path) == 1; }, 30s));
+  f.redis().cli({"SET", lease_key, "999999:thief:another-instance", "PX", "60000"});
+  ASSERT_TRUE(wait_until([&] {
+    return metric_sum(f.service_metrics(0), "index_optimizer_optimizer_runs_total",
+                      {{"outcome", "abandoned"}}) == 1;
+  }));
+  f.qdrant().clear_faults();
+  EXPECT_EQ(f.qdrant().index_fields(k_shop), std::vector<std::string>{"color"});
+  EXPECT_EQ(f.qdrant().count_requests("DELETE"), 0u);
+  EXPECT_EQ(find_index(f.registry().get(k_shop).value(), "color"), nullptr);
+
+  f.redis().cli({"DEL", lease_key});  // the other instance is gone
+  const auto next = f.await_run(service, start_run(f));
+  EXPECT_EQ(decision(next, k_shop, "color").at("result"), "adopted");
+  EXPECT_EQ(f.qdrant().count_requests("PUT", index_path), 1u);
+  EXPECT_NE(find_index(f.registry().get(k_shop).value(), "color"), nullptr);
+  EXPECT_EQ(parse(*service.history_entry(first).value()).at("status"), "abandoned");
 }
 
 }  // namespace

@@ -20,7 +20,10 @@ const auto k_tenant = boost::json::object{{"is_tenant", true}};
 
 operation_report report(index_action action, payload_index_config config,
                         operation_outcome outcome) {
-  return {{action, std::move(config)}, outcome, {}};
+  operation_report r;
+  r.operation = {action, std::move(config)};
+  r.outcome = outcome;
+  return r;
 }
 
 std::vector<std::string> fields(const std::vector<payload_index_config>& list) {
@@ -110,15 +113,44 @@ TEST(IndexChanges, ReportJsonGroupsOperationsByOutcome) {
   auto failed = report(index_action::create, index("f", index_type::keyword, k_tenant),
                        operation_outcome::failed);
   failed.error = "HTTP 400: Bad request";
+  auto pending =
+      report(index_action::create, index("p", index_type::integer), operation_outcome::pending);
+  pending.answer = qdrant_update_result{7, "wait_timeout"};
+  pending.error = "not finished";
   const auto json = to_json(
       {report(index_action::delete_, index("d", index_type::keyword), operation_outcome::applied),
-       failed});
+       failed, pending});
   EXPECT_EQ(json, boost::json::parse(R"({
       "applied": [{"field_name": "d", "action": "delete", "type": "keyword"}],
+      "pending": [{"field_name": "p", "action": "create", "type": "integer",
+                   "field_schema": "integer", "error": "not finished",
+                   "qdrant_status": "wait_timeout"}],
       "failed": [{"field_name": "f", "action": "create", "type": "keyword",
                   "field_schema": {"type": "keyword", "is_tenant": true},
                   "error": "HTTP 400: Bad request"}],
       "unknown": [], "not_attempted": []})"));
+}
+
+// Qdrant's `acknowledged` and `wait_timeout` answers say the operation is not finished: the
+// stored list claims nothing of it, as for an unknown outcome, and undoing covers it.
+TEST(IndexChanges, APendingOperationIsNeverClaimedAndIsUndoneLikeAnAppliedOne) {
+  const std::vector<payload_index_config> before{index("rebuilding", index_type::keyword),
+                                                 index("dropping", index_type::keyword)};
+  const std::vector<operation_report> reports{
+      report(index_action::create, index("building", index_type::integer),
+             operation_outcome::pending),
+      report(index_action::recreate, index("rebuilding", index_type::keyword, k_tenant),
+             operation_outcome::pending),
+      report(index_action::delete_, index("dropping", index_type::keyword),
+             operation_outcome::pending)};
+  EXPECT_TRUE(fold_reports(before, reports).empty());
+  EXPECT_FALSE(all_applied(reports));
+  EXPECT_TRUE(any_touched({reports[0]}));
+  EXPECT_TRUE(touched_qdrant(reports[0]));
+  const auto ops = restore_operations({reports[0]}, {});
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0],
+            (index_operation{index_action::delete_, index("building", index_type::integer)}));
 }
 
 }  // namespace
