@@ -55,6 +55,7 @@ http::server_options server_options_from(const config& cfg) {
   o.write_timeout = cfg.http.read_timeout;
   o.request_timeout = cfg.http.request_timeout;
   o.max_connections = static_cast<size_t>(cfg.http.max_connections);
+  o.reserved_connections = static_cast<size_t>(cfg.http.reserved_connections);
   o.auth_required = cfg.auth.required;
   o.open_paths = {cfg.auth.open_paths.begin(), cfg.auth.open_paths.end()};
   return o;

@@ -686,6 +686,17 @@ class loader {
                                      " is not an IP address; use 127.0.0.1 (loopback), ::1, "
                                      "0.0.0.0 (all IPv4) or :: (all)");
     }
+    // Only a value set on purpose is checked: the default shrinks to fit a small limit.
+    const auto& http = cfg_.http;
+    if (origins_.count("http.reserved_connections") != 0 &&
+        http.reserved_connections > http.max_connections / 2) {
+      problem_at("http.reserved_connections", std::to_string(http.reserved_connections) +
+                                                  " is more than half of http.max_connections (" +
+                                                  std::to_string(http.max_connections) +
+                                                  "); at most " +
+                                                  std::to_string(http.max_connections / 2) +
+                                                  " leaves the other half for clients");
+    }
   }
 
   void validate_auth() {

@@ -39,6 +39,9 @@ struct http_config {
   config_duration idle_timeout = std::chrono::seconds(60);  // keep-alive connection with no request
   config_duration request_timeout = std::chrono::seconds(30);  // time a handler may take
   int max_connections = 1024;
+  // Of max_connections, slots that serve only auth.open_paths, so probes and scrapes get in while
+  // every other slot is busy. At most half of max_connections (the default 8 shrinks to fit).
+  int reserved_connections = 8;
   // Blocking pool for handlers (Redis, Qdrant calls). Its threads mostly wait: Redis pauses for
   // tens of milliseconds while ingestion's commit scripts run, and with a handful of threads a
   // few requests waiting out one pause held up the whole admin API (bench/admin_load.sh: GET

@@ -23,11 +23,31 @@ http_metrics::http_metrics(prometheus::Registry& registry)
                        .Help("Open HTTP connections.")
                        .Register(registry)
                        .Add({})),
+      idle_connections_(prometheus::BuildGauge()
+                            .Name("index_optimizer_http_idle_connections")
+                            .Help("Open HTTP connections waiting for a request (no request "
+                                  "being read or handled): the ones closed first at "
+                                  "http.max_connections.")
+                            .Register(registry)
+                            .Add({})),
       rejected_(prometheus::BuildCounter()
                     .Name("index_optimizer_http_rejected_connections_total")
-                    .Help("Connections refused because http.max_connections were open.")
+                    .Help("Connections answered 503 and closed because every slot of "
+                          "http.max_connections was busy with a request.")
                     .Register(registry)
-                    .Add({})) {}
+                    .Add({})),
+      evicted_(prometheus::BuildCounter()
+                   .Name("index_optimizer_http_evicted_connections_total")
+                   .Help("Idle connections closed to admit a new one at http.max_connections.")
+                   .Register(registry)
+                   .Add({})),
+      reserved_slot_refusals_(
+          prometheus::BuildCounter()
+              .Name("index_optimizer_http_reserved_slot_refusals_total")
+              .Help("Requests outside auth.open_paths answered 503 on a connection admitted on a "
+                    "slot reserved for them (http.reserved_connections).")
+              .Register(registry)
+              .Add({})) {}
 
 void http_metrics::observe(std::string_view route, std::string_view method, unsigned status,
                            double seconds) {

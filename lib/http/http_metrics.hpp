@@ -19,14 +19,20 @@ class http_metrics {
   void observe(std::string_view route, std::string_view method, unsigned status, double seconds);
   prometheus::Gauge& in_flight() { return in_flight_; }
   prometheus::Gauge& open_connections() { return connections_; }
+  prometheus::Gauge& idle_connections() { return idle_connections_; }
   prometheus::Counter& rejected_connections() { return rejected_; }
+  prometheus::Counter& evicted_connections() { return evicted_; }
+  prometheus::Counter& reserved_slot_refusals() { return reserved_slot_refusals_; }
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Gauge& in_flight_;
   prometheus::Gauge& connections_;
+  prometheus::Gauge& idle_connections_;
   prometheus::Counter& rejected_;
+  prometheus::Counter& evicted_;
+  prometheus::Counter& reserved_slot_refusals_;
 };
 
 }  // namespace index_optimizer::http

@@ -60,8 +60,9 @@ std::optional<api_response> refuse_non_json_body(const api_request& request) {
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(server& owner, tcp::socket&& socket)
+  session(server& owner, tcp::socket&& socket, connection_id id)
       : server_(owner),
+        id_(id),
         stream_(std::move(socket)),
         // Bounds what pipelined-but-unanswered requests can occupy.
         buffer_(owner.options_.max_header_bytes + owner.options_.max_body_bytes + 4096) {
@@ -70,10 +71,13 @@ class session : public std::enable_shared_from_this<session> {
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
-  ~session() { server_.unregister_session(); }
+  ~session() { server_.unregister_session(id_); }
 
-  void run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  void run(slot_kind slot) {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), slot] {
+      self->slot_ = slot;
+      self->do_read();
+    });
   }
 
   // Answers with a canned response and closes: used when the connection cap is reached.
@@ -95,6 +99,15 @@ class session : public std::enable_shared_from_this<session> {
 
   void force_close() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
+
+  // Closes a connection that connection_slots chose to make room: it was waiting for a request,
+  // and since the slots no longer hold it, a request that starts now is not read (see do_read).
+  void evict() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      self->close();
+    });
   }
 
   const std::string& remote() const { return remote_; }
@@ -154,32 +167,42 @@ class session : public std::enable_shared_from_this<session> {
       close();
       return;
     }
-    if (!first_request_ && buffer_.size() == 0) {
+    if (buffer_.size() != 0) {
+      read_request(true);  // a pipelined request: the connection stays busy
+      return;
+    }
+    // Waiting for a request's first byte, the connection is idle: it may be evicted to admit a
+    // new one. The first byte makes it busy, and connection_slots never evicts a busy one.
+    if (first_request_) {
+      // A new connection has read_timeout from its accept to deliver its whole first request.
+      stream_.expires_after(server_.options_.read_timeout);
+    } else {
       // Keep-alive: the next request may take idle_timeout to start, but once its first bytes
       // are in it gets read_timeout like any other. One deadline for both would let a client
       // trickle a request for the whole idle_timeout (slowloris on a reused connection).
+      server_.waiting_for_request(id_);
       stream_.expires_after(server_.options_.idle_timeout);
-      stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(4096, buffer_.max_size())),
-                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                if (ec || self->closing_) {
-                                  self->close();  // idle timeout, the client left, or shutdown
-                                  return;
-                                }
-                                self->buffer_.commit(n);
-                                self->read_request();
-                              });
-      return;
     }
-    read_request();
+    stream_.async_read_some(
+        buffer_.prepare(std::min<std::size_t>(4096, buffer_.max_size())),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          // Idle or read timeout, the client left, shutdown, or eviction.
+          if (ec || self->closing_ || !self->server_.request_started(self->id_)) {
+            self->close();
+            return;
+          }
+          self->buffer_.commit(n);
+          self->read_request(!self->first_request_);
+        });
   }
 
   // Reads one whole request (or the rest of one whose first bytes are buffered) within
-  // http.read_timeout.
-  void read_request() {
+  // http.read_timeout, counted from now when `restart_deadline`, else from the deadline set.
+  void read_request(bool restart_deadline) {
     parser_.emplace();
     parser_->body_limit(server_.options_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
-    stream_.expires_after(server_.options_.read_timeout);
+    if (restart_deadline) stream_.expires_after(server_.options_.read_timeout);
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -216,6 +239,14 @@ class session : public std::enable_shared_from_this<session> {
     busy_ = true;
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
+    if (slot_ == slot_kind::reserve) {
+      if (auto refusal = server_.refuse_on_reserve_slot(req)) {
+        closing_ = true;
+        send(refusal->response, req.version(), std::move(refusal->route_label),
+             std::string(bhttp::to_string(req.method())), now);
+        return;
+      }
+    }
     if (server_.metrics_) {
       server_.metrics_->in_flight().Increment();
       counted_in_flight_ = true;
@@ -253,6 +284,8 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   server& server_;
+  const connection_id id_;
+  slot_kind slot_ = slot_kind::general;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -274,6 +307,7 @@ server::server(server_options options, router routes, std::shared_ptr<api_key_au
       auth_(std::move(auth)),
       metrics_(std::move(metrics)),
       auth_required_(options_.auth_required),
+      slots_(split_connection_limit(options_.max_connections, options_.reserved_connections)),
       acceptor_(asio::make_strand(io_)),
       accept_pause_(acceptor_.get_executor()),
       workers_(std::max(1u, options_.worker_threads)) {}
@@ -312,17 +346,7 @@ void server::do_accept() {
 void server::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    auto s = std::make_shared<session>(*this, std::move(socket));
-    const bool over_limit = session_count_.load() >= options_.max_connections;
-    register_session(s);
-    if (over_limit) {
-      if (metrics_) metrics_->rejected_connections().Increment();
-      auto r = error_response(503, "Too many open connections; retry later");
-      r.headers.emplace_back("Retry-After", "1");
-      s->reject(std::move(r));
-    } else {
-      s->run();
-    }
+    admit(std::move(socket));
     if (failed_accepts_ > 0) {
       log_info("http accepting connections again", {{"failed_accepts", failed_accepts_}});
       failed_accepts_ = 0;
@@ -348,22 +372,133 @@ void server::on_accept(boost::system::error_code ec, tcp::socket socket) {
   do_accept();
 }
 
-void server::register_session(const std::shared_ptr<session>& s) {
-  std::lock_guard lock(sessions_mutex_);
-  sessions_.push_back(s);
-  ++session_count_;
-  if (metrics_) metrics_->open_connections().Increment();
+void server::admit(tcp::socket socket) {
+  const connection_id id = next_connection_id_++;
+  auto s = std::make_shared<session>(*this, std::move(socket), id);
+  admission a;
+  std::shared_ptr<session> evicted;
+  std::optional<shortage_report> report;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    a = slots_.admit(id);
+    update_idle_gauge();
+    sessions_.emplace(id, s);
+    ++session_count_;
+    if (metrics_) metrics_->open_connections().Increment();
+    const bool refused = a.result == admission::outcome::refused;
+    if (a.evicted) {
+      const auto it = sessions_.find(*a.evicted);
+      if (it != sessions_.end()) evicted = it->second.lock();
+      ++shortage_.evicted;
+    }
+    if (refused) ++shortage_.refused;
+    if (!refused && a.slot == slot_kind::reserve) ++shortage_.admitted_on_reserve;
+    if (refused || a.evicted || a.slot == slot_kind::reserve) report = take_shortage_report();
+  }
+  // Outside the lock: `evicted` may be the session's last owner, and its destructor takes it.
+  if (a.evicted) {
+    if (metrics_) metrics_->evicted_connections().Increment();
+    if (evicted) evicted->evict();
+    evicted.reset();
+  }
+  if (a.result == admission::outcome::refused) {
+    if (metrics_) metrics_->rejected_connections().Increment();
+    auto r = error_response(503,
+                            "Every connection slot (http.max_connections) is busy with a request; "
+                            "retry later");
+    r.headers.emplace_back("Retry-After", "1");
+    s->reject(std::move(r));
+  } else {
+    s->run(a.slot);
+  }
+  if (report) log_shortage(*report);
 }
 
-void server::unregister_session() {
+void server::unregister_session(connection_id id) {
   std::lock_guard lock(sessions_mutex_);
-  // The calling session is being destroyed, so its entry has expired. Never lock() other entries
-  // here: the temporary shared_ptr could become a session's last owner and run its destructor,
-  // which re-enters this function under the same mutex.
-  sessions_.remove_if([](const std::weak_ptr<session>& w) { return w.expired(); });
+  // Only this session's own entry is touched: never lock() others here, since the temporary
+  // shared_ptr could become a session's last owner and run its destructor, which re-enters this
+  // function under the same mutex.
+  sessions_.erase(id);
+  slots_.release(id);
+  update_idle_gauge();
   --session_count_;
   if (metrics_) metrics_->open_connections().Decrement();
   sessions_cv_.notify_all();
+}
+
+bool server::request_started(connection_id id) {
+  std::lock_guard lock(sessions_mutex_);
+  const bool held = slots_.mark_busy(id);
+  update_idle_gauge();
+  return held;
+}
+
+void server::waiting_for_request(connection_id id) {
+  std::lock_guard lock(sessions_mutex_);
+  slots_.mark_idle(id);
+  update_idle_gauge();
+}
+
+void server::update_idle_gauge() {
+  if (!metrics_) return;
+  metrics_->idle_connections().Set(
+      static_cast<double>(slots_.idle(slot_kind::general) + slots_.idle(slot_kind::reserve)));
+}
+
+std::optional<server::refusal> server::refuse_on_reserve_slot(const beast_request& req) {
+  std::string label = "unmatched";
+  if (const auto parsed =
+          parse_target(std::string_view(req.target().data(), req.target().size()))) {
+    const auto result = router_.match(req.method(), *parsed);
+    if (const auto* match = std::get_if<route_match>(&result)) {
+      if (options_.open_paths.count(match->matched->path_template) != 0) return std::nullopt;
+      label = match->matched->path_template;
+    }
+  }
+  std::optional<shortage_report> report;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    ++shortage_.refused_on_reserve;
+    report = take_shortage_report();
+  }
+  if (metrics_) metrics_->reserved_slot_refusals().Increment();
+  if (report) log_shortage(*report);
+  auto r = error_response(
+      503,
+      "Every general connection slot (http.max_connections) is busy, and this "
+      "connection holds one reserved for " +
+          join(std::vector<std::string>(options_.open_paths.begin(), options_.open_paths.end()),
+               ", ") +
+          "; retry later");
+  r.headers.emplace_back("Retry-After", "1");
+  return refusal{std::move(r), std::move(label)};
+}
+
+std::optional<server::shortage_report> server::take_shortage_report() {
+  if (!shortage_log_.allow(std::chrono::steady_clock::now())) return std::nullopt;
+  shortage_report report{shortage_,
+                         slots_.held(slot_kind::general) + slots_.held(slot_kind::reserve),
+                         slots_.idle(slot_kind::general) + slots_.idle(slot_kind::reserve)};
+  shortage_ = {};
+  return report;
+}
+
+void server::log_shortage(const shortage_report& report) const {
+  const auto& limits = slots_.limits();
+  log_warn(
+      "http connection limit reached: the idle connections are closed to admit new ones, and "
+      "while every other slot is busy only auth.open_paths are served (counts since the last "
+      "such line, at most one per 10 s; raise http.max_connections or find the clients holding "
+      "connections)",
+      {{"max_connections", limits.general + limits.reserve},
+       {"reserved_connections", limits.reserve},
+       {"open", report.open},
+       {"idle", report.idle},
+       {"evicted", report.counts.evicted},
+       {"admitted_on_reserve", report.counts.admitted_on_reserve},
+       {"refused", report.counts.refused},
+       {"refused_on_reserve", report.counts.refused_on_reserve}});
 }
 
 void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
@@ -491,8 +626,8 @@ void server::shutdown(std::chrono::milliseconds deadline) {
   std::vector<std::shared_ptr<session>> live;
   {
     std::lock_guard lock(sessions_mutex_);
-    for (auto& w : sessions_) {
-      if (auto s = w.lock()) live.push_back(std::move(s));
+    for (auto& entry : sessions_) {
+      if (auto s = entry.second.lock()) live.push_back(std::move(s));
     }
   }
   for (auto& s : live)
@@ -501,8 +636,8 @@ void server::shutdown(std::chrono::milliseconds deadline) {
   {
     std::unique_lock lock(sessions_mutex_);
     sessions_cv_.wait_for(lock, deadline, [this] { return session_count_.load() == 0; });
-    for (auto& w : sessions_) {
-      if (auto s = w.lock()) live.push_back(std::move(s));
+    for (auto& entry : sessions_) {
+      if (auto s = entry.second.lock()) live.push_back(std::move(s));
     }
   }
   for (auto& s : live)

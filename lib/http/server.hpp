@@ -10,18 +10,20 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/api_key_authenticator.hpp"
+#include "http/connection_slots.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
+#include "logging/log_throttle.hpp"
 
 namespace index_optimizer::http {
 
@@ -39,6 +41,9 @@ struct server_options {
   // result is dropped. (The handler itself is bounded by its Redis/Qdrant timeouts.)
   std::chrono::milliseconds request_timeout{30000};
   size_t max_connections = 1024;
+  // Of max_connections, slots on which only open_paths are served, so probes and scrapes get in
+  // while every other slot is busy (at most half of max_connections; see connection_slots.hpp).
+  size_t reserved_connections = 8;
   bool auth_required = true;
   std::set<std::string> open_paths{"/healthz", "/readyz", "/metrics"};
 };
@@ -46,8 +51,10 @@ struct server_options {
 class session;
 
 // The admin HTTP server: Beast over Asio, a strand per connection, keep-alive, body/header/time
-// limits, a connection cap, and requests answered in order on each connection (pipelined requests
-// wait in a bounded buffer). Handlers run where their route says: inline or on the worker pool.
+// limits, a connection cap that closes idle connections to admit new ones and keeps a reserve
+// for open paths (connection_slots.hpp), and requests answered in order on each connection
+// (pipelined requests wait in a bounded buffer). Handlers run where their route says: inline or on
+// the worker pool.
 class server {
  public:
   server(server_options options, router routes, std::shared_ptr<api_key_authenticator> auth,
@@ -70,8 +77,38 @@ class server {
   friend class session;
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
-  void register_session(const std::shared_ptr<session>& s);
-  void unregister_session();  // from a session's destructor
+  // Admits a new connection by the connection_slots rule (closing the idle connection it
+  // replaces), or answers it 503 and closes it.
+  void admit(boost::asio::ip::tcp::socket socket);
+  void unregister_session(connection_id id);  // from a session's destructor
+  // A session's first byte of a request arrived; false when it was evicted meanwhile.
+  bool request_started(connection_id id);
+  // A session answered its request and waits for the next one: evictable again.
+  void waiting_for_request(connection_id id);
+  void update_idle_gauge();  // under sessions_mutex_, after slots_ changed
+  // The 503 (and its route label) for a request read on a reserve slot whose path is not open,
+  // or nullopt when it is served.
+  struct refusal {
+    api_response response;
+    std::string route_label;
+  };
+  std::optional<refusal> refuse_on_reserve_slot(const beast_request& req);
+
+  // Connection-limit events since the last "http connection limit reached" line.
+  struct shortage_counts {
+    std::int64_t evicted = 0;
+    std::int64_t admitted_on_reserve = 0;
+    std::int64_t refused = 0;
+    std::int64_t refused_on_reserve = 0;
+  };
+  struct shortage_report {
+    shortage_counts counts;
+    std::size_t open = 0;
+    std::size_t idle = 0;
+  };
+  // Called under sessions_mutex_ after counting an event: the line to log now, if one is due.
+  std::optional<shortage_report> take_shortage_report();
+  void log_shortage(const shortage_report& report) const;
   // Routing, authentication and dispatch for one request; calls `respond` on the session's strand.
   void handle(const std::shared_ptr<session>& s, beast_request&& req);
 
@@ -82,10 +119,15 @@ class server {
   std::atomic<bool> auth_required_;
 
   // Declared before io_ so they outlive it: handlers still queued in io_ own sessions whose
-  // destructors unregister here.
+  // destructors unregister here. Every open connection is in sessions_ (those answered 503 at
+  // the limit too, while they are); slots_ holds those admitted. Both under sessions_mutex_.
   std::mutex sessions_mutex_;
   std::condition_variable sessions_cv_;
-  std::list<std::weak_ptr<session>> sessions_;
+  std::unordered_map<connection_id, std::weak_ptr<session>> sessions_;
+  connection_slots slots_;
+  connection_id next_connection_id_ = 0;  // on the acceptor's strand
+  shortage_counts shortage_;
+  log_throttle shortage_log_{std::chrono::seconds(10)};
   std::atomic<size_t> session_count_{0};
   std::atomic<bool> draining_{false};
   bool stopped_ = false;

@@ -73,6 +73,8 @@ TEST(ConfigShippedFiles, DefaultsMatchTheDocumentedValues) {
   EXPECT_EQ(cfg.http.max_body_bytes, 1u << 20);
   EXPECT_EQ(cfg.http.max_header_bytes, 16u << 10);
   EXPECT_EQ(cfg.http.request_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(cfg.http.max_connections, 1024);
+  EXPECT_EQ(cfg.http.reserved_connections, 8);
   EXPECT_TRUE(cfg.auth.required);
   EXPECT_THAT(cfg.auth.open_paths, ElementsAre("/healthz", "/readyz", "/metrics"));
   EXPECT_EQ(cfg.redis.endpoint.host, "127.0.0.1");
@@ -311,6 +313,9 @@ TEST(ConfigValidation, CrossKeyRulesNameTheKeyAndWhereItWasSet) {
               HasSubstr("test.yaml:2:3: ingest.reclaim_idle: 2s must be longer than"));
   EXPECT_THAT(load_error("http:\n  address: localhost\n"),
               HasSubstr("http.address: \"localhost\" is not an IP address"));
+  EXPECT_THAT(load_error("http:\n  max_connections: 16\n  reserved_connections: 9\n"),
+              HasSubstr("test.yaml:3:3: http.reserved_connections: 9 is more than half of "
+                        "http.max_connections (16); at most 8"));
   EXPECT_THAT(load_error("auth:\n  open_paths: [healthz]\n"),
               HasSubstr("auth.open_paths: \"healthz\" must be an exact request path"));
   EXPECT_THAT(load_error("ingest:\n  streams: []\n"),
