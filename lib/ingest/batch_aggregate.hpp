@@ -62,7 +62,7 @@ void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 // A commit is due once its batch holds this many (namespace, bucket, path) counts: the commit
 // script's work grows with them (a registry lookup each, and decoding them when a field is
 // refused), so bounding them bounds the script's time however many fields producers invent.
-inline constexpr std::size_t k_commit_max_paths = 1000;
+inline constexpr std::size_t k_commit_max_paths = 500;
 
 // Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
 // fields must not make the commit script fail after it started writing).

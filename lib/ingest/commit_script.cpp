@@ -258,6 +258,8 @@ for _ = 1, tonumber(nxt()) do
   merge(tot_d, to_tot_d)
   for _, bucket in ipairs(buckets_a) do merge(bucket, to_buckets_a[bucket]) end
   merge(tot_a, to_tot_a)
+  -- Samples, one HSET per totals hash: a batch of new fields brings one sample each.
+  local samples_d, samples_a = {}, {}
   for _ = 1, tonumber(nxt()) do
     local path, sample = nxt(), nxt()
     -- A refused path's sample shows what the overflow entry holds.
@@ -268,8 +270,16 @@ for _ = 1, tonumber(nxt()) do
       in_d = in_d or counted_d[o] == true
       in_a = in_a or counted_a[o] == true
     end
-    if in_d then redis.call('HSET', tot_d, 'sm:' .. path, sample) end
-    if in_a then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
+    if in_d then samples_d['sm:' .. path] = sample end
+    if in_a then samples_a['sm:' .. path] = sample end
+  end
+  for hash, samples in pairs({[tot_d] = samples_d, [tot_a] = samples_a}) do
+    local flat = {}
+    for f, v in pairs(samples) do
+      flat[#flat + 1] = f
+      flat[#flat + 1] = v
+    end
+    chunked('HSET', hash, flat, 2000)
   end
   if n_refused > 0 or 2 * fields >= max_fields then
     caps[#caps + 1] = {ns, fields, n_refused, moved}

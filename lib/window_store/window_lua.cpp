@@ -415,16 +415,17 @@ local function prune(registry, now, spent)
     if spent() then return false end
   end
 end
--- HSCAN pages of `hash` from `cursor` until the scan ends or the budget is spent: the cursor to
--- go on from ('0': done) and the fields and values read (a field may come twice when the hash
--- was resized meanwhile; the reader keeps one).
+-- HSCAN pages of `hash` from `cursor` until the scan ends, the budget is spent or the reply holds
+-- some thousands of strings (turning them into the reply costs as much again): the cursor to go
+-- on from ('0': done) and the fields and values read (a field may come twice when the hash was
+-- resized meanwhile; the reader keeps one).
 local function scan_pages(hash, cursor, spent)
   local out = {}
   repeat
-    local page = redis.call('HSCAN', hash, cursor, 'COUNT', 256)
+    local page = redis.call('HSCAN', hash, cursor, 'COUNT', 128)
     cursor = page[1]
     for _, x in ipairs(page[2]) do out[#out + 1] = x end
-  until cursor == '0' or spent()
+  until cursor == '0' or #out >= 2048 or spent()
   return {cursor, out}
 end
 )lua";

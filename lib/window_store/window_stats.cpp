@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
+#include <unordered_map>
 
 #include "filter_decoder/value_types.hpp"
 #include "window_store/bucket_log.hpp"
@@ -117,7 +118,7 @@ std::string sample(std::string_view path) {
 
 void window_totals_builder::add(
     const std::vector<std::pair<std::string_view, std::string_view>>& hash) {
-  std::map<std::string_view, std::int64_t> last_seen_here;
+  std::unordered_map<std::string_view, std::int64_t> last_seen_here;
   std::vector<std::pair<std::string_view, std::string_view>> samples;
   for (const auto& [name, value] : hash) {
     if (name == window_hash::events) {
@@ -226,8 +227,9 @@ namespace_window_stats window_totals_builder::build(std::string namespace_id,
     }
     out.fields.push_back(std::move(field));
   }
-  std::stable_sort(out.fields.begin(), out.fields.end(),
-                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  std::sort(out.fields.begin(), out.fields.end(), [](const auto& a, const auto& b) {
+    return a.count != b.count ? a.count > b.count : a.path < b.path;
+  });
   return out;
 }
 

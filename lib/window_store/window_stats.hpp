@@ -12,6 +12,7 @@
 
 #include "filter_decoder/condition_kind.hpp"
 #include "index_type/index_type.hpp"
+#include "string_map/string_map.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 
@@ -102,9 +103,10 @@ class window_totals_builder {
   field_window_stats& field(std::string_view path);
 
   std::uint64_t events_ = 0;
-  std::map<std::string, field_window_stats, std::less<>> fields_;
+  // Hashed: a namespace at its field cap has thousands of fields, each looked up per hash field.
+  string_map<field_window_stats> fields_;
   // path -> (sample, last_seen of the hash it came from)
-  std::map<std::string, std::pair<std::string, std::int64_t>, std::less<>> samples_;
+  string_map<std::pair<std::string, std::int64_t>> samples_;
 };
 
 }  // namespace index_optimizer

