@@ -52,7 +52,7 @@ struct window_read {
   explicit window_read(namespace_window_stats s) : stats(std::move(s)) {}
   const namespace_window_stats stats;
   std::mutex mutex;
-  // "version/period/min_count" -> the serialised FieldUsageResponse.
+  // "version/period/min_count/limit[/cursor]" -> the serialised FieldUsageResponse.
   std::map<std::string, std::shared_ptr<const std::string>, std::less<>> usage_bodies;
 };
 using shared_read = std::shared_ptr<window_read>;
@@ -60,8 +60,6 @@ using shared_read = std::shared_ptr<window_read>;
 // Rendered answers kept per read: a handful of query variants per namespace is the normal case.
 constexpr std::size_t k_usage_bodies_per_read = 16;
 
-// Slots kept before those whose counts are too old to be used even while refreshing are dropped.
-constexpr std::size_t k_prune_slots_above = 1024;
 
 struct analytics_routes {
   analytics_api_dependencies deps;
@@ -73,11 +71,13 @@ struct analytics_routes {
 std::shared_ptr<refreshed_value<window_read>> window_slot(
     analytics_routes& routes, const std::string& key, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(routes.slots_mutex);
-  if (routes.slots.size() >= k_prune_slots_above) {
-    const auto unusable = 2 * routes.deps.window_stats_ttl;
-    std::erase_if(routes.slots,
-                  [&](const auto& entry) { return now - entry.second->read_at() >= unusable; });
-  }
+  // A read of a namespace at its field cap holds megabytes: one too old to be used even while
+  // refreshing is dropped at once, so the daemon holds only the reads of the last two ttls.
+  const auto unusable = 2 * routes.deps.window_stats_ttl;
+  std::erase_if(routes.slots, [&](const auto& entry) {
+    return entry.first != key && !entry.second->refreshing() &&
+           now - entry.second->read_at() >= unusable;
+  });
   auto& slot = routes.slots[key];
   if (!slot) slot = std::make_shared<refreshed_value<window_read>>();
   return slot;
@@ -102,15 +102,21 @@ std::variant<shared_read, http::api_response> read_window(analytics_routes& rout
     slot->failed();
     return unavailable("redis", stats.error().message);
   }
+  // Neither response shows sample filters (up to 2 KiB per field): not kept.
+  for (auto& field : stats->fields)
+    std::string().swap(field.sample_filter);
+  if (stats->overflow) std::string().swap(stats->overflow->sample_filter);
   auto fresh = std::make_shared<window_read>(std::move(*stats));
   slot->refreshed(fresh, started);
   return fresh;
 }
 
 std::shared_ptr<const std::string> usage_body(window_read& read, const namespace_model& ns,
-                                              const usage_query& query) {
-  const std::string key =
-      std::to_string(ns.version) + "/" + query.period + "/" + std::to_string(query.min_count);
+                                              const usage_query& query,
+                                              std::int64_t max_fields_per_namespace) {
+  std::string key = std::to_string(ns.version) + "/" + query.period + "/" +
+                    std::to_string(query.min_count) + "/" + std::to_string(query.limit);
+  if (query.after) key += "/" + encode_field_cursor(*query.after);
   // Rendered under the lock: right after a refresh every request in flight for the namespace
   // would otherwise render the same answer at once (milliseconds of CPU each, a latency spike
   // every second); this way one renders and the others wait for it.
@@ -119,7 +125,7 @@ std::shared_ptr<const std::string> usage_body(window_read& read, const namespace
     return it->second;
   }
   auto body = std::make_shared<const std::string>(
-      boost::json::serialize(field_usage_response(ns, read.stats, query)));
+      boost::json::serialize(field_usage_response(ns, read.stats, query, max_fields_per_namespace)));
   if (read.usage_bodies.size() < k_usage_bodies_per_read) read.usage_bodies.emplace(key, body);
   return body;
 }
@@ -134,7 +140,8 @@ http::api_response usage(analytics_routes& routes, http::api_request& request) {
   auto read = read_window(routes, model.namespace_id, query.value().window);
   if (auto* r = std::get_if<http::api_response>(&read)) return std::move(*r);
   http::api_response response;
-  response.body = *usage_body(*std::get<shared_read>(read), model, query.value());
+  response.body = *usage_body(*std::get<shared_read>(read), model, query.value(),
+                              deps.cfg->ingest.max_fields_per_namespace);
   return response;
 }
 

@@ -88,6 +88,9 @@ struct ingest_config {
   std::uint64_t max_event_bytes = 64 << 10;
   int max_filter_depth = 32;
   int max_conditions = 1000;
+  // Distinct fields per namespace (and stream) counted in the windows; fields past it are counted
+  // together in the namespace's overflow entry (ingest/commit_script.hpp, "Field cap").
+  int max_fields_per_namespace = 10000;
   // Events stamped further ahead than this are counted as read now (clamped), not dead-lettered.
   config_duration future_skew = std::chrono::seconds(60);
 

@@ -274,6 +274,12 @@ constexpr std::array k_bindings{
                    .min = 1,
                    .max = 1000000,
                    .description = "filters with more conditions are dead-lettered"}),
+    IO_CONFIG_KEY(ingest, max_fields_per_namespace,
+                  {.kind = value_kind::integer,
+                   .min = 1,
+                   .max = 1000000,
+                   .description = "distinct fields a namespace's windows count separately; further "
+                                  "new fields are counted in its overflow entry"}),
     IO_CONFIG_KEY(ingest, future_skew,
                   {.kind = value_kind::duration,
                    .min = 0,

@@ -47,6 +47,12 @@ class refreshed_value {
     refreshing_ = false;
   }
 
+  // Whether a reader is refreshing the value now.
+  bool refreshing() const {
+    std::lock_guard lock(mutex_);
+    return refreshing_;
+  }
+
   // When the value held was read; the epoch when there is none.
   time_point read_at() const {
     std::lock_guard lock(mutex_);

@@ -77,6 +77,7 @@ std::array<bool, 2> batch_aggregate::add_event(std::string_view namespace_id,
     auto it = bucket.fields.find(field.path);
     if (it == bucket.fields.end()) {
       it = bucket.fields.emplace(field.path, field_delta{}).first;
+      ++paths_;
       // A field new to this bucket is the moment to consider a sample: once per field and bucket
       // rather than per event.
       auto& samples = ns->second.samples;
@@ -89,6 +90,37 @@ std::array<bool, 2> batch_aggregate::add_event(std::string_view namespace_id,
   }
   ++counted_events_;
   return late;
+}
+
+std::vector<std::pair<std::string_view, std::int64_t>> batch_aggregate::leave_times(
+    const namespace_delta& ns) const {
+  string_map<std::int64_t> leaves;
+  const auto& [decision, analytics] = windows_;
+  for (std::size_t w = 0; w < ns.windows.size(); ++w) {
+    for (const auto& bucket : ns.windows[w]) {
+      const std::int64_t start_a = analytics.bucket_start(bucket.start_ms);
+      const std::int64_t leave =
+          w == 0 ? std::max(bucket.start_ms + decision.length_ms, start_a + analytics.length_ms)
+                 : bucket.start_ms + analytics.length_ms;
+      for (const auto& [path, delta] : bucket.fields) {
+        auto [it, inserted] = leaves.try_emplace(path, leave);
+        if (!inserted) it->second = std::max(it->second, leave);
+      }
+    }
+  }
+  std::vector<std::pair<std::string_view, std::int64_t>> out;
+  out.reserve(leaves.size());
+  for (const auto& ns_bucket : ns.windows) {
+    for (const auto& bucket : ns_bucket) {
+      for (const auto& [path, delta] : bucket.fields) {
+        const auto found = leaves.find(path);
+        if (found == leaves.end()) continue;  // listed already
+        out.emplace_back(path, found->second);
+        leaves.erase(found);
+      }
+    }
+  }
+  return out;
 }
 
 void batch_aggregate::add_dead_letter(dead_letter_entry entry) {
@@ -188,6 +220,7 @@ commit_request batch_aggregate::encode(const commit_target& target, std::int64_t
     args.push_back(std::to_string(window.bucket_ms));
     args.push_back(std::to_string(window.length_ms));
   }
+  args.push_back(std::to_string(target.max_fields_per_namespace));
   // A bucket's counts: its events, then one bucket log entry holding every field.
   auto append_delta = [&args](const bucket_delta& bucket) {
     args.push_back(std::to_string(bucket.events));
@@ -241,6 +274,15 @@ commit_request batch_aggregate::encode(const commit_target& target, std::int64_t
     args.push_back(key_index(decision.unfolded(namespace_id)));
     args.push_back(key_index(decision.namespace_buckets(namespace_id)));
     args.push_back(key_index(analytics.namespace_buckets(namespace_id)));
+    args.push_back(key_index(field_registry_key(target.key_prefix, target.stream, namespace_id)));
+    // Every path once, with the time the last of its buckets here leaves both windows: its
+    // score in the field registry.
+    const auto leaves = leave_times(ns);
+    args.push_back(std::to_string(leaves.size()));
+    for (const auto& [path, leave_ms] : leaves) {
+      args.emplace_back(path);
+      args.push_back(std::to_string(leave_ms));
+    }
     args.push_back(std::to_string(ns.windows[0].size()));
     for (const auto& bucket : ns.windows[0]) {
       const std::string start = std::to_string(bucket.start_ms);
@@ -283,14 +325,18 @@ commit_request batch_aggregate::encode(const commit_target& target, std::int64_t
   return request;
 }
 
-void batch_aggregate::update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const {
+void batch_aggregate::update_sums(writer_sums& sums, const std::vector<std::size_t>& synced,
+                                  const std::vector<std::size_t>& kept) const {
+  const auto listed = [](const std::vector<std::size_t>& list, std::size_t ordinal) {
+    return std::find(list.begin(), list.end(), ordinal) != list.end();
+  };
   // The same order as encode() numbered the decision buckets in.
   std::size_t ordinal = 0;
   for (const auto& [namespace_id, ns] : namespaces_) {
     for (const auto& bucket : ns.windows[0]) {
-      if (std::find(synced.begin(), synced.end(), ordinal) != synced.end()) {
+      if (listed(synced, ordinal)) {
         sums.add(namespace_id, bucket.start_ms, bucket.events, bucket.fields);
-      } else {
+      } else if (!listed(kept, ordinal)) {
         sums.forget(namespace_id, bucket.start_ms);
       }
       ++ordinal;
@@ -303,6 +349,7 @@ void batch_aggregate::clear() {
   namespaces_.clear();
   dead_letters_.clear();
   counted_events_ = 0;
+  paths_ = 0;
   late_events_ = {};
 }
 

@@ -41,6 +41,8 @@ struct commit_target {
   // This process's token for the consumer name (ingest/commit_script.hpp); empty: no token, the
   // ownership check walks the batch's ids.
   std::string consumer_token;
+  // ingest.max_fields_per_namespace: the field cap the commit script enforces.
+  std::int64_t max_fields_per_namespace = 10000;
 };
 
 // KEYS and ARGV of one call of the commit script (ingest/commit_script.hpp documents the layout).
@@ -56,6 +58,11 @@ struct commit_request {
 // cannot tell). The consumer encodes a commit while its last reads are still in flight, and
 // learns how many entries they returned only afterwards.
 void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
+
+// A commit is due once its batch holds this many (namespace, bucket, path) counts: the commit
+// script's work grows with them (a registry lookup each, and decoding them when a field is
+// refused), so bounding them bounds the script's time however many fields producers invent.
+inline constexpr std::size_t k_commit_max_paths = 500;
 
 // Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
 // fields must not make the commit script fail after it started writing).
@@ -88,6 +95,8 @@ class batch_aggregate {
   bool empty() const noexcept { return ids_.empty(); }
   std::size_t entries() const noexcept { return ids_.size(); }
   std::uint64_t counted_events() const noexcept { return counted_events_; }
+  // (namespace, bucket, path) counts held: what a commit's work grows with (k_commit_max_paths).
+  std::size_t paths() const noexcept { return paths_; }
   // Events late for each window, found by our clock (the script finds the rest by Redis').
   const std::array<std::uint64_t, 2>& late_events() const noexcept { return late_events_; }
   const std::vector<dead_letter_entry>& dead_letters() const noexcept { return dead_letters_; }
@@ -111,8 +120,10 @@ class batch_aggregate {
   commit_request encode(const commit_target& target, std::int64_t held_elsewhere = -1,
                         const writer_sums* sums = nullptr) const;
   // Once this batch's commit applied: the decision buckets the script reports synced (0-based,
-  // in encode order) take the batch's counts into `sums`; the others are forgotten there.
-  void update_sums(writer_sums& sums, const std::vector<std::size_t>& synced) const;
+  // in encode order) take the batch's counts into `sums`, those it reports kept stay as they
+  // are, and the others are forgotten there.
+  void update_sums(writer_sums& sums, const std::vector<std::size_t>& synced,
+                   const std::vector<std::size_t>& kept = {}) const;
   void clear();
 
  private:
@@ -129,12 +140,18 @@ class batch_aggregate {
   };
 
   static bucket_delta& bucket_for(std::vector<bucket_delta>& buckets, std::int64_t start_ms);
+  // Each path of a namespace once, with when the last of its buckets in this batch leaves both
+  // windows (unix ms): a decision bucket when it leaves the decision window or, once folded
+  // into it, the analytics window; an analytics bucket when it leaves that.
+  std::vector<std::pair<std::string_view, std::int64_t>> leave_times(
+      const namespace_delta& ns) const;
 
   std::array<window_spec, 2> windows_;
   std::vector<stream_id> ids_;  // formatted only when encoded
   string_map<namespace_delta> namespaces_;
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;
+  std::size_t paths_ = 0;
   std::array<std::uint64_t, 2> late_events_{};
 };
 

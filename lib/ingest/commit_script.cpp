@@ -17,8 +17,11 @@ const redis_script& commit_script() {
 --   (ascending, distinct),
 --   dead-letter max length, dead-letter count, per dead letter: m, m strings (field, value, ...),
 --   decision bucket ms, decision length ms, analytics bucket ms, analytics length ms,
+--   ingest.max_fields_per_namespace,
 --   namespace count, per namespace: id, keys of decision totals, analytics totals, unfolded set,
---     decision bucket set, analytics bucket set;
+--     decision bucket set, analytics bucket set, field registry;
+--     path count, per distinct path of the namespace in the batch: path, the time (unix ms) the
+--       last bucket of the batch holding it leaves both windows;
 --     decision bucket count, per bucket: start, keys of the bucket and its log, analytics start,
 --       analytics bucket key, events, log entry, the writer's sum version, the writer's new sum
 --       ('' when it has none; window_lua's log_write);
@@ -111,15 +114,68 @@ end
 local now = server_now()
 local bucket_d, length_d, bucket_a, length_a =
   tonumber(nxt()), tonumber(nxt()), tonumber(nxt()), tonumber(nxt())
+local max_fields = tonumber(nxt())
 local cut_d = oldest_start(now, bucket_d, length_d)
 local cut_a = oldest_start(now, bucket_a, length_a)
 local late = {0, 0}
--- Decision buckets (numbered across namespaces, in ARGV order) whose writer sum was replaced.
-local synced = {}
+-- Decision buckets (numbered across namespaces, in ARGV order) by what became of the writer's
+-- sum (window_lua's log_write): replaced by the one sent, or left as the writer knows it.
+local synced, kept = {}, {}
+-- Per namespace that reached half its cap or refused a field: id, fields registered, distinct
+-- paths refused, observations moved to the overflow entry.
+local caps = {}
 local ordinal_all = 0
+
+-- The field cap (ingest/commit_script.hpp, "Field cap"): the batch's paths of a namespace are
+-- looked up in its registry; a known one gets its leave time raised, a new one is registered
+-- while the registry holds fewer than max_fields, and is refused (counted in the overflow
+-- entry) once it is full. Returns the refused paths (path -> true, or nil when none), how many,
+-- and the registry's size.
+local function admit(registry, paths, leave)
+  local scores = {}
+  for i = 1, #paths, 1000 do
+    local part = redis.call('ZMSCORE', registry, unpack(paths, i, math.min(i + 999, #paths)))
+    for j = 1, #part do scores[i + j - 1] = part[j] end
+  end
+  local size = redis.call('ZCARD', registry)
+  local add, refused, n_refused = {}, nil, 0
+  for i, p in ipairs(paths) do
+    local s = scores[i]
+    if s then
+      if leave[i] > tonumber(s) then
+        add[#add + 1] = leave[i]
+        add[#add + 1] = p
+      end
+    elseif size < max_fields then
+      size = size + 1
+      add[#add + 1] = leave[i]
+      add[#add + 1] = p
+    else
+      refused = refused or {}
+      refused[p] = true
+      n_refused = n_refused + 1
+    end
+  end
+  chunked('ZADD', registry, add, 2000)
+  return refused, n_refused, size
+end
+
 for _ = 1, tonumber(nxt()) do
   local ns = nxt()
-  local tot_d, tot_a, unfolded_ns, nsb_d, nsb_a = key(), key(), key(), key(), key()
+  local tot_d, tot_a, unfolded_ns, nsb_d, nsb_a, registry = key(), key(), key(), key(), key(), key()
+  local paths, leave = {}, {}
+  for i = 1, tonumber(nxt()) do
+    paths[i] = nxt()
+    leave[i] = tonumber(nxt())
+  end
+  local refused, n_refused, fields = admit(registry, paths, leave)
+  local moved = 0
+  -- An entry's counts as a delta, refused paths moved to the overflow entry.
+  local function delta_of(entry)
+    local s, m = entry_sum(entry, refused)
+    moved = moved + m
+    return log_delta(s)
+  end
   -- By bucket ordinal: whether its counts reached each window.
   local counted_d, counted_a = {}, {}
   local ordinal = 0
@@ -141,6 +197,24 @@ for _ = 1, tonumber(nxt()) do
     delta_combine(to_tot_a, d)
     return true
   end
+  -- The writer's sum in an unfolded bucket's log; with refused paths, the remapped entry goes
+  -- to a side sum instead.
+  local function to_log(log, entry, version, sum)
+    local side = nil
+    if refused ~= nil then
+      local s, m = entry_sum(entry, refused)
+      if m > 0 then
+        moved = moved + m
+        side = log_pack(s)
+      end
+    end
+    local view = log_write(log, writer, entry, version, sum, side)
+    if view == 'synced' then
+      synced[#synced + 1] = ordinal_all
+    elseif view == 'kept' then
+      kept[#kept + 1] = ordinal_all
+    end
+  end
   for _ = 1, tonumber(nxt()) do
     ordinal = ordinal + 1
     ordinal_all = ordinal_all + 1
@@ -150,23 +224,23 @@ for _ = 1, tonumber(nxt()) do
     if tonumber(start) < cut_d then
       -- Left the decision window by the server's clock since the consumer looked.
       late[1] = late[1] + events
-      counted_a[ordinal] = to_analytics(start_a, bucket_a_key, entry_delta(entry), events)
-    elseif redis.call('ZSCORE', unfolded_ns, start) then
+      counted_a[ordinal] = to_analytics(start_a, bucket_a_key, delta_of(entry), events)
+    elseif redis.call('ZSCORE', unfolded_ns, start) and redis.call('HEXISTS', log, 'f') == 0 then
       -- The common case: the writer's sum in the bucket's log grows by the entry; the sweeper
       -- folds the log into both windows once commits have moved on.
-      if log_write(log, writer, entry, version, sum) then synced[#synced + 1] = ordinal_all end
+      to_log(log, entry, version, sum)
       redis.call('ZADD', unfolded, now, member)
       counted_d[ordinal] = true
       counted_a[ordinal] = true
-    elseif redis.call('EXISTS', bucket) == 1 then
-      -- Already folded (a late batch): the bucket and every total it was folded into.
-      local d = entry_delta(entry)
+    elseif redis.call('ZSCORE', nsb_d, start) then
+      -- Folded, or being folded (a late batch): the bucket and every total it is folded into.
+      local d = delta_of(entry)
       merge(bucket, d)
       delta_combine(to_tot_d, d)
       counted_d[ordinal] = true
       counted_a[ordinal] = to_analytics(start_a, bucket_a_key, d, events)
     else
-      if log_write(log, writer, entry, version, sum) then synced[#synced + 1] = ordinal_all end
+      to_log(log, entry, version, sum)
       redis.call('ZADD', unfolded, now, member)
       redis.call('ZADD', unfolded_ns, start, start)
       redis.call('ZADD', due_d, start, member)
@@ -179,24 +253,39 @@ for _ = 1, tonumber(nxt()) do
     ordinal = ordinal + 1
     local start_a, bucket = nxt(), key()
     local events, entry = tonumber(nxt()), nxt()
-    counted_a[ordinal] = to_analytics(start_a, bucket, entry_delta(entry), events)
+    counted_a[ordinal] = to_analytics(start_a, bucket, delta_of(entry), events)
   end
   merge(tot_d, to_tot_d)
   for _, bucket in ipairs(buckets_a) do merge(bucket, to_buckets_a[bucket]) end
   merge(tot_a, to_tot_a)
+  -- Samples, one HSET per totals hash: a batch of new fields brings one sample each.
+  local samples_d, samples_a = {}, {}
   for _ = 1, tonumber(nxt()) do
     local path, sample = nxt(), nxt()
+    -- A refused path's sample shows what the overflow entry holds.
+    if refused ~= nil and refused[path] then path = overflow_path end
     local in_d, in_a = false, false
     for _ = 1, tonumber(nxt()) do
       local o = tonumber(nxt())
       in_d = in_d or counted_d[o] == true
       in_a = in_a or counted_a[o] == true
     end
-    if in_d then redis.call('HSET', tot_d, 'sm:' .. path, sample) end
-    if in_a then redis.call('HSET', tot_a, 'sm:' .. path, sample) end
+    if in_d then samples_d['sm:' .. path] = sample end
+    if in_a then samples_a['sm:' .. path] = sample end
+  end
+  for hash, samples in pairs({[tot_d] = samples_d, [tot_a] = samples_a}) do
+    local flat = {}
+    for f, v in pairs(samples) do
+      flat[#flat + 1] = f
+      flat[#flat + 1] = v
+    end
+    chunked('HSET', hash, flat, 2000)
+  end
+  if n_refused > 0 or 2 * fields >= max_fields then
+    caps[#caps + 1] = {ns, fields, n_refused, moved}
   end
 end
-return {'ok', acked, late[1], late[2], check, synced}
+return {'ok', acked, late[1], late[2], check, synced, kept, caps}
 )lua"));
   return script;
 }
@@ -270,7 +359,10 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
     outcome.fenced = true;
     return outcome;
   }
-  if (status != "ok" || items.size() != 6 || !items[5].is_array()) return bad_shape();
+  if (status != "ok" || items.size() != 8 || !items[5].is_array() || !items[6].is_array() ||
+      !items[7].is_array()) {
+    return bad_shape();
+  }
   outcome.applied = true;
   outcome.acked = items[1].to_integer().value_or(0);
   for (std::size_t w = 0; w < 2; ++w) {
@@ -286,10 +378,23 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
   } else {
     return bad_shape();
   }
-  for (const auto& ordinal : items[5].as_array()) {
-    const auto number = ordinal.to_integer();
-    if (!number || *number < 1) return bad_shape();
-    outcome.synced_buckets.push_back(static_cast<std::size_t>(*number - 1));
+  for (const auto& [list, out] : {std::pair{&items[5], &outcome.synced_buckets},
+                                 std::pair{&items[6], &outcome.kept_buckets}}) {
+    for (const auto& ordinal : list->as_array()) {
+      const auto number = ordinal.to_integer();
+      if (!number || *number < 1) return bad_shape();
+      out->push_back(static_cast<std::size_t>(*number - 1));
+    }
+  }
+  for (const auto& report : items[7].as_array()) {
+    if (!report.is_array() || report.as_array().size() != 4) return bad_shape();
+    const auto& r = report.as_array();
+    auto namespace_id = r[0].to_optional_string();
+    const auto fields = r[1].to_integer();
+    const auto refused = r[2].to_integer();
+    const auto moved = r[3].to_integer();
+    if (!namespace_id || !fields || !refused || !moved) return bad_shape();
+    outcome.field_caps.push_back({std::move(*namespace_id), *fields, *refused, *moved});
   }
   return outcome;
 }

@@ -10,6 +10,17 @@
 
 namespace index_optimizer {
 
+// What a commit reports about a namespace's field cap: for each namespace of the batch that
+// refused a field, or whose registry holds at least half of ingest.max_fields_per_namespace.
+struct field_cap_report {
+  std::string namespace_id;
+  std::int64_t fields = 0;                // in the namespace's field registry after the commit
+  std::int64_t refused_paths = 0;         // distinct paths of the batch counted as overflow
+  std::int64_t refused_observations = 0;  // their counts, now in the overflow entry
+
+  bool operator==(const field_cap_report&) const = default;
+};
+
 // How a commit confirmed that its entries were still the consumer's.
 enum class ownership_check {
   by_walk,   // XPENDING over the batch's id range, every id confirmed
@@ -33,8 +44,11 @@ struct commit_outcome {
   std::array<std::uint64_t, 2> late_events{};
   // The decision buckets (0-based, in the order batch_aggregate::encode wrote them) whose writer
   // sum the commit replaced by the one sent: the consumer's writer_sums may take the batch in.
-  // The others' sums were merged in Redis (or not written); the consumer forgets them.
   std::vector<std::size_t> synced_buckets;
+  // Those whose writer sum the commit left as it was (the batch's counts, with refused fields
+  // remapped, went to a side sum): the consumer's view of them stays. It forgets the others.
+  std::vector<std::size_t> kept_buckets;
+  std::vector<field_cap_report> field_caps;
 };
 
 // Runs the commit script: one atomic Redis step (a Lua script runs to completion with nothing
@@ -74,6 +88,23 @@ struct commit_outcome {
 //
 // XCLAIM JUSTID was rejected as the check: it would take entries back from the instance that
 // reclaimed them instead of telling us we lost them.
+//
+// Field cap. Each stream keeps, per namespace, a registry of the fields counted in its windows
+// (`win:fields:<ns>`, docs/redis-keys.md), scored by when the last bucket holding the field
+// leaves both windows. The script looks every path of the batch up there before it counts: a
+// known field is counted as always; a new one is registered while the registry holds fewer than
+// ingest.max_fields_per_namespace fields, and refused once it holds that many — its counts move
+// to the namespace's overflow entry (window_stats.hpp, k_overflow_path), so nothing is dropped
+// and nothing grows without bound. The check and the counting are one atomic step, so the cap is
+// exact however many consumers commit at once. Refused fields keep no identity (their samples
+// become the overflow entry's). The sweeper drops a field from the registry when its last
+// bucket leaves both windows, which frees its slot for the next new field; events a field had
+// while refused stay in the overflow entry.
+//
+// Cost. The script's work grows with the batch's distinct paths (the consumer bounds them per
+// commit, k_commit_max_paths) and never with a bucket's: a writer sum is stored whole, a stored
+// sum is never decoded here (window_lua's log_write), and an entry is decoded only when it holds
+// a refused path.
 //
 // Every write that can fail on bad input is avoided by construction (zero increments are never
 // sent, dead letters carry a bounded number of fields), so a started script runs to its end.

@@ -66,7 +66,17 @@ ingest_metrics::ingest_metrics(prometheus::Registry& registry)
       pending_(prometheus::BuildGauge()
                    .Name("index_optimizer_ingest_pending_entries")
                    .Help("Entries delivered to the group and not yet acknowledged.")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      field_overflow_(counter(registry, "index_optimizer_ingest_field_overflow_total",
+                              "Field observations counted in a namespace's overflow entry "
+                              "because the namespace had reached "
+                              "ingest.max_fields_per_namespace, by stream and namespace.")),
+      namespace_fields_(prometheus::BuildGauge()
+                            .Name("index_optimizer_ingest_namespace_fields")
+                            .Help("Distinct fields a namespace's windows count (its field "
+                                  "registry) as of its last commit, for namespaces that "
+                                  "reached half of ingest.max_fields_per_namespace.")
+                            .Register(registry)) {}
 
 stream_ingest_metrics ingest_metrics::for_stream(const std::string& stream) {
   const prometheus::Labels labels{{"stream", stream}};
@@ -105,6 +115,8 @@ stream_ingest_metrics ingest_metrics::for_stream(const std::string& stream) {
       prometheus::Histogram::BucketBoundaries{1, 10, 50, 100, 500, 1000, 5000, 10000, 50000});
   m.lag = &lag_.Add(labels);
   m.pending = &pending_.Add(labels);
+  m.field_overflow = &field_overflow_;
+  m.namespace_fields = &namespace_fields_;
   return m;
 }
 

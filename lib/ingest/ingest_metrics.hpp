@@ -14,7 +14,9 @@
 namespace index_optimizer {
 
 // The ingestion metrics of one stream. Labels are bounded by configuration (stream), by enums
-// (reason, window) or not used: never field names or namespace ids.
+// (reason, window) or not used, and never name fields. Namespace ids label only the field-cap
+// series, and only for namespaces that reached half their cap (field_cap_reporter.hpp):
+// namespaces are created by operators, not by producers, so these stay few.
 struct stream_ingest_metrics {
   prometheus::Counter* entries_read = nullptr;
   prometheus::Counter* events_counted = nullptr;
@@ -37,6 +39,9 @@ struct stream_ingest_metrics {
   prometheus::Histogram* commit_entries = nullptr;
   prometheus::Gauge* lag = nullptr;
   prometheus::Gauge* pending = nullptr;
+  // Per namespace, labelled {stream, namespace} by field_cap_reporter.
+  prometheus::Family<prometheus::Counter>* field_overflow = nullptr;
+  prometheus::Family<prometheus::Gauge>* namespace_fields = nullptr;
 
   prometheus::Counter& dead_letter(decode_reason reason) const {
     return *dead_letters[static_cast<std::size_t>(reason)];
@@ -67,6 +72,8 @@ class ingest_metrics {
   prometheus::Family<prometheus::Histogram>& commit_entries_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Family<prometheus::Gauge>& pending_;
+  prometheus::Family<prometheus::Counter>& field_overflow_;
+  prometheus::Family<prometheus::Gauge>& namespace_fields_;
 };
 
 }  // namespace index_optimizer

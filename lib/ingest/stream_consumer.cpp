@@ -65,7 +65,8 @@ stream_consumer::stream_consumer(const config& cfg, std::string stream,
               cfg.ingest.group,
               cfg.ingest.consumer_name,
               cfg.ingest.dead_letter_max_length,
-              {}},  // the token: set by every (re)connect
+              {},  // the token: set by every (re)connect
+              cfg.ingest.max_fields_per_namespace},
       windows_(window_specs(cfg.window)),
       decoder_(std::make_unique<event_decoder>(limits_from(cfg.ingest))),
       resolver_(cfg.redis.key_prefix),
@@ -287,6 +288,7 @@ void stream_consumer::wait_backoff() {
 bool stream_consumer::commit_due(clock::time_point now) const noexcept {
   if (batch_.empty()) return false;
   return batch_.entries() >= static_cast<std::size_t>(cfg_.ingest.commit_max_events) ||
+         batch_.paths() >= k_commit_max_paths ||
          now - batch_started_ >= cfg_.ingest.commit_interval;
 }
 
@@ -406,8 +408,19 @@ redis_result<void> stream_consumer::process(const std::vector<stream_entry_view>
   metrics_.entries_read->Increment(static_cast<double>(entries.size()));
   if (batch_.empty()) batch_started_ = clock::now();
   const std::int64_t now_ms = unix_now_ms();
-  for (const auto& entry : entries) {
-    if (auto processed = process_entry(entry, now_ms); !processed) return processed;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (auto processed = process_entry(entries[i], now_ms); !processed) return processed;
+    // A batch that reached k_commit_max_paths (events naming many distinct fields) is committed
+    // at once, before the rest of the read: a commit script's work grows with its paths.
+    if (batch_.paths() >= k_commit_max_paths && i + 1 < entries.size()) {
+      unprocessed_ = entries.size() - i - 1;
+      auto committed = commit();
+      unprocessed_ = 0;
+      if (!committed) return committed;
+      // The commit before it was stale: this read's entries are re-read with the rest.
+      if (!commit_in_flight_) return {};
+      batch_started_ = clock::now();
+    }
   }
   return {};
 }
@@ -476,13 +489,14 @@ redis_result<void> stream_consumer::commit() {
   // At most one commit in flight: the previous outcome decides whether this batch still counts
   // and what the writer sums hold. It was sent before every read still in flight, so it arrives
   // without waiting for them.
+  const bool was_recovering = recovering_;
   while (commit_in_flight_) {
     if (auto received = receive_one(); !received) return received;
   }
-  if (recovering_ || batch_.empty()) return {};  // the previous commit was stale
+  if ((recovering_ && !was_recovering) || batch_.empty()) return {};  // the previous was stale
   // Encoding takes a while (about 1.8 ms per 5000 events): with a backlog, Redis serves reads
   // meanwhile instead of waiting for the script.
-  if (backlog_) {
+  if (backlog_ && !recovering_) {
     if (auto topped = top_up_reads(); !topped) return topped;
   }
   auto request = batch_.encode(target_, -1, &sums_);
@@ -492,13 +506,14 @@ redis_result<void> stream_consumer::commit() {
   // would reach us only after it ended. Taken in now, they are what this thread decodes while
   // the script runs.
   if (auto received = receive_all(); !received) return received;
-  // What this consumer holds besides the batch: the reads taken in, not yet processed. Never
-  // recovering here, so its whole pending list has been read: the batch and these are all of it
-  // unless something took entries away, which the script's count then tells.
-  std::int64_t held_elsewhere = 0;
+  // What this consumer holds besides the batch: the rest of the read being processed and the
+  // reads taken in. Once its whole pending list has been read, the batch and these are all of it
+  // unless something took entries away, which the script's count then tells; while it is still
+  // re-reading that list it cannot tell (-1), and the script walks the batch's ids.
+  std::int64_t held_elsewhere = static_cast<std::int64_t>(unprocessed_);
   for (const auto& read : received_)
     held_elsewhere += static_cast<std::int64_t>(xreadgroup_entry_count(read.root()));
-  set_held_elsewhere(request, held_elsewhere);
+  set_held_elsewhere(request, recovering_ ? -1 : held_elsewhere);
   log_debug("ingest: committing", {{"stream", stream_},
                                    {"entries", batch_.entries()},
                                    {"keys", request.keys.size()},
@@ -583,7 +598,11 @@ redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   if (committing_vanished_ > 0) {
     metrics_.vanished->Increment(static_cast<double>(committing_vanished_));
   }
-  committing_.update_sums(sums_, outcome->synced_buckets);
+  committing_.update_sums(sums_, outcome->synced_buckets, outcome->kept_buckets);
+  if (!outcome->field_caps.empty()) {
+    report_field_caps(outcome->field_caps, metrics_, stream_,
+                      cfg_.ingest.max_fields_per_namespace, cap_log_, clock::now());
+  }
   // Buckets closed for a while are folded by the sweeper (which deletes their logs): their sums
   // go, keeping memory to a few buckets per namespace.
   const auto& decision = windows_[0];

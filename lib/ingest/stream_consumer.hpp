@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "filter_decoder/event_decoder.hpp"
 #include "ingest/batch_aggregate.hpp"
+#include "ingest/field_cap_report.hpp"
 #include "ingest/ingest_metrics.hpp"
 #include "ingest/namespace_resolver.hpp"
 #include "ingest/sample_tracker.hpp"
@@ -140,6 +141,10 @@ class stream_consumer {
   // Counted only once the batch they belong to commits, like everything else of a batch.
   std::uint64_t batch_future_clamped_ = 0;
   std::uint64_t batch_vanished_ = 0;
+  // Entries of the read being processed that follow a commit made in its middle (a batch reached
+  // k_commit_max_paths): held, not yet in any batch.
+  std::size_t unprocessed_ = 0;
+  field_cap_log_limiter cap_log_;
 
   std::atomic<bool> stop_{false};
   std::atomic<clock::rep> stop_deadline_{0};

@@ -286,9 +286,15 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
       return ns.namespace_id == plan.namespace_id && ns.status == namespace_status::planned;
     });
     if (it == run.namespaces.end()) continue;
+    std::size_t skips = 0;
     for (auto& decision : plan.decisions) {
       field_step step;
       const bool acts = decision.action != decision_action::skip;
+      // Decisions come most used first: the record keeps the first skips and counts the rest.
+      if (!acts && ++skips > k_recorded_skips_per_namespace) {
+        ++it->omitted_skips[decision.reason];
+        continue;
+      }
       step.result = !acts ? field_result::skipped
                           : (run.dry_run ? field_result::planned : field_result::not_attempted);
       step.decision = std::move(decision);

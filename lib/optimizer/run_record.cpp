@@ -112,10 +112,16 @@ object namespace_json(const namespace_run& ns) {
     counts.add(step.result);
     decisions.emplace_back(step_json(step));
   }
+  object omitted;
+  for (const auto& [reason, count] : ns.omitted_skips) {
+    counts.skipped += count;
+    omitted.emplace(to_string(reason), count);
+  }
   object counts_json;
   counts.emplace_into(counts_json);
   out.emplace("counts", std::move(counts_json));
   out.emplace("decisions", std::move(decisions));
+  out.emplace("omitted_decisions", std::move(omitted));
   return out;
 }
 
@@ -193,6 +199,10 @@ object run_totals(const run_record& run) {
     for (const auto& step : ns.fields) {
       ++fields;
       counts.add(step.result);
+    }
+    for (const auto& [reason, count] : ns.omitted_skips) {
+      fields += count;
+      counts.skipped += count;
     }
   }
   object out;

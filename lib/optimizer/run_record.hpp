@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +67,14 @@ struct namespace_run {
   std::string error;
   std::optional<std::uint64_t> points_count;  // as Qdrant reported it when planning
   std::vector<field_step> fields;
+  // Skip decisions past k_recorded_skips_per_namespace, not kept in `fields`, by reason: they
+  // count in the totals, so a namespace with thousands of fields keeps a bounded record.
+  std::map<decision_reason, std::int64_t> omitted_skips;
 };
+
+// Skip decisions a namespace's record keeps (the most used fields first); every create and
+// adopt decision is kept.
+inline constexpr std::size_t k_recorded_skips_per_namespace = 200;
 
 struct run_record {
   std::string run_id;
@@ -93,7 +101,8 @@ boost::json::object run_totals(const run_record& run);
 // "catalog_only"), "message", "leader", "fence", "started_at", "finished_at",
 // "duration_ms", "requested_namespaces", "qdrant_version", "settings", "totals",
 // "error", "namespaces": [{"namespace_id", "namespace_name", "collection", "status", "error",
-// "points_count", "counts", "decisions": [decision + "result", "error", "qdrant"]}]}.
+// "points_count", "counts", "decisions": [decision + "result", "error", "qdrant"],
+// "omitted_decisions": {reason: count}}]}.
 boost::json::object to_json(const run_record& run);
 
 // A stored record without the per-field decisions (for listings).

@@ -49,6 +49,33 @@ class bucket_log_writer {
   std::string out_;
 };
 
+// Reads one log entry or sum, as written above or by Redis' cmsgpack (any integer width, str or
+// bin strings): the event count, then (path, record) by record. A record's slots past its
+// written length are zero.
+class bucket_log_reader {
+ public:
+  explicit bucket_log_reader(std::string_view entry) noexcept;
+
+  // False once the entry turned out not to be a log entry (then next() returns false too).
+  bool ok() const noexcept { return ok_; }
+  std::uint64_t events() const noexcept { return events_; }
+  // The next path and its record; false at the end or on malformed input.
+  bool next(std::string_view& path, log_record& record) noexcept;
+
+ private:
+  bool read_integer(std::int64_t& value) noexcept;
+  bool read_length(std::uint8_t fix_base, std::uint8_t fix_mask, std::size_t& length) noexcept;
+  bool read_string(std::string_view& text) noexcept;
+  bool read_array_header(std::size_t& size) noexcept;
+  bool fail() noexcept;
+
+  std::string_view in_;
+  std::size_t at_ = 0;
+  std::size_t pairs_left_ = 0;
+  std::uint64_t events_ = 0;
+  bool ok_ = true;
+};
+
 // MessagePack encodings (the smallest form of each value), exposed for tests.
 void append_msgpack_array_header(std::string& out, std::size_t size);
 void append_msgpack_integer(std::string& out, std::int64_t value);

@@ -21,6 +21,11 @@ std::string consumer_tokens_key(std::string_view key_prefix, std::string_view st
   return std::string(key_prefix) + hash_tag_of(stream) + ":consumer-tokens";
 }
 
+std::string field_registry_key(std::string_view key_prefix, std::string_view stream,
+                               std::string_view namespace_id) {
+  return std::string(key_prefix) + hash_tag_of(stream) + ":win:fields:" + std::string(namespace_id);
+}
+
 window_keys::window_keys(std::string_view key_prefix, std::string_view stream, window_kind kind)
     : base_(std::string(key_prefix) + hash_tag_of(stream) +
             ":win:" + (kind == window_kind::decision ? "d:" : "a:")) {}
@@ -63,6 +68,10 @@ std::string window_keys::unfolded() const {
 
 std::string window_keys::unfolded(std::string_view namespace_id) const {
   return base_ + "open:" + std::string(namespace_id);
+}
+
+std::string window_keys::expiring() const {
+  return base_ + "exp";
 }
 
 std::string format_due_member(std::int64_t start_ms, std::string_view namespace_id) {

@@ -19,6 +19,12 @@ std::string hash_tag_of(std::string_view stream);
 // name (ingest/commit_script.hpp), `<prefix><tag>:consumer-tokens`.
 std::string consumer_tokens_key(std::string_view key_prefix, std::string_view stream);
 
+// Sorted set under the stream's tag: the fields of one namespace that count towards
+// ingest.max_fields_per_namespace (ingest/commit_script.hpp), each scored by when the last bucket
+// holding it leaves both windows (unix ms), `<prefix><tag>:win:fields:<namespace_id>`.
+std::string field_registry_key(std::string_view key_prefix, std::string_view stream,
+                               std::string_view namespace_id);
+
 // Names of the window keys for one stream and one window: `<prefix><tag>:win:<d|a>:...`.
 class window_keys {
  public:
@@ -45,6 +51,9 @@ class window_keys {
   // Sorted set: the namespace's unfolded bucket starts (member and score), for readers and for the
   // commit to tell an unfolded bucket from a folded one.
   std::string unfolded(std::string_view namespace_id) const;
+  // Hash: member "<start>:<namespace_id>" of a bucket being aged out -> the HSCAN cursor the
+  // sweeper goes on from (window_store.cpp).
+  std::string expiring() const;
 
   const std::string& base() const noexcept { return base_; }
 

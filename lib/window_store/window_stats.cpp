@@ -4,8 +4,10 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
+#include <unordered_map>
 
 #include "filter_decoder/value_types.hpp"
+#include "window_store/bucket_log.hpp"
 
 namespace index_optimizer {
 namespace {
@@ -116,7 +118,7 @@ std::string sample(std::string_view path) {
 
 void window_totals_builder::add(
     const std::vector<std::pair<std::string_view, std::string_view>>& hash) {
-  std::map<std::string_view, std::int64_t> last_seen_here;
+  std::unordered_map<std::string_view, std::int64_t> last_seen_here;
   std::vector<std::pair<std::string_view, std::string_view>> samples;
   for (const auto& [name, value] : hash) {
     if (name == window_hash::events) {
@@ -133,12 +135,7 @@ void window_totals_builder::add(
     }
     const auto number = parse_number<std::int64_t>(value);
     if (!number) continue;
-    auto it = fields_.find(path);
-    if (it == fields_.end()) {
-      it = fields_.emplace(std::string(path), field_window_stats{}).first;
-      it->second.path = std::string(path);
-    }
-    auto& field = it->second;
+    auto& field = this->field(path);
     const auto n = static_cast<std::uint64_t>(std::max<std::int64_t>(*number, 0));
     const char head = code.front();
     // t<type>, k<kind slot>, h<latency bucket>: the number after the letter; past every valid
@@ -175,6 +172,42 @@ void window_totals_builder::add(
   }
 }
 
+field_window_stats& window_totals_builder::field(std::string_view path) {
+  auto it = fields_.find(path);
+  if (it == fields_.end()) {
+    it = fields_.emplace(std::string(path), field_window_stats{}).first;
+    it->second.path = std::string(path);
+  }
+  return it->second;
+}
+
+bool window_totals_builder::add_log(std::string_view sum) {
+  bucket_log_reader reader(sum);
+  if (!reader.ok()) return false;
+  events_ += reader.events();
+  std::string_view path;
+  log_record record{};
+  while (reader.next(path, record)) {
+    auto& f = field(path);
+    const auto at = [&record](std::size_t slot) {
+      return static_cast<std::uint64_t>(std::max<std::int64_t>(record[slot], 0));
+    };
+    f.count += at(k_log_slot_count);
+    const std::int64_t first = record[k_log_slot_first_seen];
+    f.first_seen_ms = f.first_seen_ms == 0 ? first : std::min(f.first_seen_ms, first);
+    f.last_seen_ms = std::max(f.last_seen_ms, record[k_log_slot_last_seen]);
+    f.latency_count += at(k_log_slot_latency_count);
+    f.latency_sum_us += at(k_log_slot_latency_sum);
+    for (std::size_t slot = 1; slot < k_index_type_slots; ++slot)
+      f.type_votes[slot] += at(k_log_slot_type_votes + slot - 1);
+    for (std::size_t slot = 0; slot < k_condition_kind_slots; ++slot)
+      f.kind_counts[slot] += at(k_log_slot_kind_counts + slot);
+    for (std::size_t bucket = 0; bucket < k_latency_buckets; ++bucket)
+      f.latency_histogram[bucket] += at(k_log_slot_latency_histogram + bucket);
+  }
+  return reader.ok();
+}
+
 namespace_window_stats window_totals_builder::build(std::string namespace_id,
                                                     const window_spec& window) && {
   namespace_window_stats out;
@@ -188,10 +221,15 @@ namespace_window_stats window_totals_builder::build(std::string namespace_id,
     if (const auto sample = samples_.find(path); sample != samples_.end()) {
       field.sample_filter = std::move(sample->second.first);
     }
+    if (path == k_overflow_path) {
+      out.overflow = std::move(field);
+      continue;
+    }
     out.fields.push_back(std::move(field));
   }
-  std::stable_sort(out.fields.begin(), out.fields.end(),
-                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  std::sort(out.fields.begin(), out.fields.end(), [](const auto& a, const auto& b) {
+    return a.count != b.count ? a.count > b.count : a.path < b.path;
+  });
   return out;
 }
 

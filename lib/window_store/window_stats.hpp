@@ -12,6 +12,7 @@
 
 #include "filter_decoder/condition_kind.hpp"
 #include "index_type/index_type.hpp"
+#include "string_map/string_map.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 
@@ -19,6 +20,12 @@ namespace index_optimizer {
 
 inline constexpr std::size_t k_index_type_slots = 9;  // index_type values, unknown included
 inline constexpr std::size_t k_condition_kind_slots = k_all_condition_kinds.size();
+
+// The path under which a namespace's window counts the fields refused by
+// ingest.max_fields_per_namespace (ingest/commit_script.hpp): their observations summed, one
+// "field" for all of them. No decoded event can name it (field names with control characters
+// are dead-lettered), so it never collides with a real field.
+inline constexpr std::string_view k_overflow_path = "\x01overflow";
 
 // The position of a kind in k_all_condition_kinds (its bit number).
 std::size_t kind_slot(condition_kind kind) noexcept;
@@ -58,6 +65,9 @@ struct namespace_window_stats {
   window_spec window;
   std::uint64_t events = 0;  // events of the namespace in the window (with or without fields)
   std::vector<field_window_stats> fields;  // by count, highest first, then by path
+  // The observations of fields refused by the field cap (k_overflow_path), when the window holds
+  // any: never among `fields`. Its count sums the refused fields' counts.
+  std::optional<field_window_stats> overflow;
 
   const field_window_stats* find(std::string_view path) const noexcept;
   bool operator==(const namespace_window_stats&) const = default;
@@ -85,13 +95,18 @@ class window_totals_builder {
   // Adds one hash. Unknown or malformed fields are skipped, so an older reader survives a newer
   // writer's additions.
   void add(const std::vector<std::pair<std::string_view, std::string_view>>& hash);
+  // Adds one bucket log sum (window_store/bucket_log.hpp); false when it does not parse.
+  bool add_log(std::string_view sum);
   namespace_window_stats build(std::string namespace_id, const window_spec& window) &&;
 
  private:
+  field_window_stats& field(std::string_view path);
+
   std::uint64_t events_ = 0;
-  std::map<std::string, field_window_stats, std::less<>> fields_;
+  // Hashed: a namespace at its field cap has thousands of fields, each looked up per hash field.
+  string_map<field_window_stats> fields_;
   // path -> (sample, last_seen of the hash it came from)
-  std::map<std::string, std::pair<std::string, std::int64_t>, std::less<>> samples_;
+  string_map<std::pair<std::string, std::int64_t>> samples_;
 };
 
 }  // namespace index_optimizer

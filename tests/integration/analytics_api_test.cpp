@@ -6,6 +6,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "analytics_api/analytics_routes.hpp"
 #include "optimizer_fixture.hpp"
 
@@ -99,6 +103,51 @@ TEST(AnalyticsApi, WindowCountsAreReusedForTheirTtlWhileTheNamespaceIsReadFresh)
   ASSERT_EQ(suggestions.at("suggestions").as_array().size(), 1u) << suggestions;
   EXPECT_EQ(suggestions.at("suggestions").at(0).at("query_count_24h"), 3);
   EXPECT_EQ(suggestions.at("suggestions").at(0).at("is_indexed"), true);
+}
+
+// A namespace past its field cap over real ingestion and HTTP: usage pages through every counted
+// field exactly once, each page bounded by `limit`, and reports the rest as field_overflow.
+TEST(AnalyticsApi, UsagePagesThroughEveryFieldAndReportsTheFieldCapsOverflow) {
+  constexpr int k_cap = 30;
+  optimizer_fixture::options o;
+  o.with_qdrant = false;
+  o.tweak = [](config& c) { c.ingest.max_fields_per_namespace = k_cap; };
+  optimizer_fixture f(o);
+  const auto ns = f.create_namespace("ns_analytics013", "wide", false);
+  std::vector<std::string> filters;
+  for (int i = 0; i < 50; ++i) {
+    filters.push_back(R"({"must": [{"key": "field_)" + std::to_string(i) +
+                      R"(", "match": {"value": 1}}]})");
+  }
+  f.send_filters("wide", filters);
+  ASSERT_TRUE(wait_until([&] {
+    auto connection = f.pool().acquire(1s);
+    if (!connection) return false;
+    auto window = read_namespace_window(**connection, f.cfg(), ns.namespace_id,
+                                        window_kind::decision);
+    return window && window->overflow && window->fields.size() + window->overflow->count == 50;
+  }));
+
+  analytics_server server(f, 0ms);
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    const auto page = server.get("/v1/analytics/indexes/usage?limit=7" +
+                                     (cursor.empty() ? "" : "&cursor=" + cursor),
+                                 "wide");
+    ASSERT_TRUE(page.is_object());
+    ASSERT_LE(++pages, 5);
+    EXPECT_EQ(page.at("total_fields"), k_cap);
+    EXPECT_LE(page.at("fields").as_array().size(), 7u);
+    for (const auto& field : page.at("fields").as_array())
+      EXPECT_TRUE(seen.insert(std::string(field.at("field_name").as_string())).second);
+    EXPECT_EQ(page.at("field_overflow").at("query_count"), 50 - k_cap);
+    EXPECT_EQ(page.at("field_overflow").at("max_fields_per_namespace"), k_cap);
+    cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 5);
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(k_cap));
 }
 
 }  // namespace

@@ -494,8 +494,10 @@ TEST_F(IngestTest, BucketLogsSumEachWritersCommitsExactly) {
   }
   const std::string log =
       "io:{events}:win:d:l:ns_alpha0000001:" + std::to_string(t0 - t0 % 3'600'000);
-  EXPECT_EQ(redis_.cli({"HLEN", log}), "2") << "one writer: its sum and that sum's version";
-  EXPECT_EQ(redis_.cli({"HGET", log, "v:a"}), "-1") << "summed by the script, not replaced";
+  // A writer that keeps no sums sends only each batch's entry: the script stores it as the
+  // writer's sum and moves the sum before it aside, to a side sum it never decodes.
+  EXPECT_EQ(redis_.cli({"HGET", log, "v:a"}), "1");
+  EXPECT_EQ(redis_.cli({"HLEN", log}), "22") << "e:a, v:a, the side sum counter and 19 side sums";
 
   auto expect_exact = [&] {
     auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
@@ -522,11 +524,13 @@ TEST_F(IngestTest, BucketLogsSumEachWritersCommitsExactly) {
 }
 
 // A writer that keeps its sums (writer_sums) sends each bucket's new sum whole and the script
-// replaces the stored one: reported synced, version counting up. Once its view is off (here it
-// forgot a bucket), the script adds the entry to the stored sum instead, reports the bucket not
-// synced, and every count stays exact either way.
+// replaces the stored one: reported synced, version counting up. When the writer lost track (it
+// forgot a bucket) the script moves the stored sum aside and starts the writer's sum again from
+// the batch (synced again); when its version is off (here set by hand, as when the log was
+// deleted under it) the batch goes to a side sum and the writer is told to forget the bucket.
+// The script never decodes a stored sum, and every count stays exact either way.
 TEST_F(IngestTest, WriterSumsReplaceTheStoredSumOnlyWhileTheirVersionMatches) {
-  constexpr std::size_t k_entries = 12;
+  constexpr std::size_t k_entries = 15;
   add_color_entries(k_entries);
   redis_reply read;
   const auto entries = read_as("a", 100, read);
@@ -552,22 +556,26 @@ TEST_F(IngestTest, WriterSumsReplaceTheStoredSumOnlyWhileTheirVersionMatches) {
       event.fields.push_back({"f" + std::to_string(k), index_type::integer, 0});
       batch.add_event("ns_alpha0000001", event, t0 + static_cast<std::int64_t>(e), t0, {}, {});
     }
-    if (k == 6) sums.clear();  // lost track: from here the script sums
+    if (k == 6) sums.clear();  // lost track
+    if (k == 12) ASSERT_TRUE(connection_.command({"HSET", log, "v:tok", "7"}));
     const auto remaining = static_cast<std::int64_t>(k_entries - k - 3);
     auto committed = commit_batch(connection_, batch.encode(target, remaining, &sums));
     ASSERT_TRUE(committed) << committed.error().message;
     ASSERT_TRUE(committed->applied);
     EXPECT_EQ(committed->ownership, ownership_check::by_count);
-    if (k < 6) {
+    EXPECT_TRUE(committed->kept_buckets.empty());
+    if (k < 12) {
       EXPECT_EQ(committed->synced_buckets, std::vector<std::size_t>{0}) << k;
-      EXPECT_EQ(redis_.cli({"HGET", log, "v:tok"}), std::to_string(k / 3 + 1));
+      EXPECT_EQ(redis_.cli({"HGET", log, "v:tok"}), std::to_string(k < 6 ? k / 3 + 1 : k / 3 - 1))
+          << k;
     } else {
       EXPECT_TRUE(committed->synced_buckets.empty()) << k;
-      EXPECT_EQ(redis_.cli({"HGET", log, "v:tok"}), "-1");
+      EXPECT_EQ(redis_.cli({"HEXISTS", log, "v:tok"}), "0") << "the writer starts from nothing";
     }
-    batch.update_sums(sums, committed->synced_buckets);
+    batch.update_sums(sums, committed->synced_buckets, committed->kept_buckets);
   }
-  EXPECT_EQ(sums.size(), 0u) << "a bucket whose sum the script merged is forgotten";
+  EXPECT_EQ(sums.size(), 0u) << "a bucket whose sum went aside is forgotten";
+  EXPECT_EQ(redis_.cli({"HGET", log, "n"}), "3") << "two sums moved aside, one batch to a side sum";
   auto stats = read_namespace_window(connection_, cfg, "ns_alpha0000001", window_kind::decision);
   ASSERT_TRUE(stats) << stats.error().message;
   EXPECT_EQ(stats->events, k_entries);

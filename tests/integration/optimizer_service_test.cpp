@@ -218,6 +218,54 @@ TEST_F(OptimizerServiceTest, CountsAboveTheThresholdBecomeExactlyTheExpectedInde
   EXPECT_EQ(index_puts(f.qdrant(), k_shop).size(), 3u);
 }
 
+// A namespace past its field cap: the overflow entry, though counted far above the threshold,
+// gets no decision, and the record lists every creation but only the first 200 skips, counting
+// the rest by reason.
+TEST_F(OptimizerServiceTest, TheOverflowEntryIsNeverACandidateAndTheRecordStaysBounded) {
+  constexpr int k_cap = 250;
+  optimizer_fixture f({.with_qdrant = true,
+                       .collections = {k_shop},
+                       .tweak = [](config& c) { c.ingest.max_fields_per_namespace = k_cap; }});
+  f.create_namespace(k_shop, "shop", true);
+  f.send_filters("shop", filters({{k_color, 101}}));
+  ASSERT_TRUE(f.await_counts(k_shop, {{"color", 101}}));
+  // 300 more distinct fields once each (249 fit under the cap), then one refused 150 times.
+  std::vector<std::string> rare;
+  for (int i = 0; i < 300; ++i)
+    rare.push_back(R"({"must":[{"key":"rare_)" + std::to_string(i) + R"(","match":{"value":1}}]})");
+  const auto overflow_is = [&](std::uint64_t count) {
+    return wait_until([&] {
+      auto connection = f.pool().acquire(std::chrono::seconds(1));
+      if (!connection) return false;
+      auto window = read_namespace_window(**connection, f.cfg(), k_shop, window_kind::decision);
+      return window && window->overflow && window->overflow->count == count;
+    });
+  };
+  f.send_filters("shop", rare);
+  ASSERT_TRUE(overflow_is(51));
+  f.send_filters("shop", filters({{R"({"key":"late","match":{"value":1}})", 150}}));
+  ASSERT_TRUE(overflow_is(51 + 150));
+  auto& service = f.add_service();
+  f.serve(service);
+
+  const auto record = f.await_run(service, start_run(f));
+  EXPECT_EQ(record.at("status"), "succeeded") << boost::json::serialize(record);
+  EXPECT_THAT(f.qdrant().index_fields(k_shop), ::testing::ElementsAre("color"));
+  const auto& ns = record.at("namespaces").at(0);
+  const auto& decisions = ns.at("decisions").as_array();
+  EXPECT_EQ(decisions.size(), 1u + k_recorded_skips_per_namespace);
+  for (const auto& d : decisions) {
+    const std::string name(d.at("field_name").as_string());
+    EXPECT_TRUE(name == "color" || name.starts_with("rare_")) << name;
+  }
+  EXPECT_EQ(decision(record, k_shop, "color").at("result"), "created");
+  EXPECT_EQ(ns.at("omitted_decisions"),
+            (object{{"below_threshold", k_cap - 1 - static_cast<int>(k_recorded_skips_per_namespace)}}));
+  EXPECT_EQ(ns.at("counts").at("skipped"), k_cap - 1);
+  EXPECT_EQ(record.at("totals").at("fields"), k_cap);
+  EXPECT_LT(boost::json::serialize(record).size(), 400u * 1024);
+}
+
 TEST_F(OptimizerServiceTest, DryRunRecordsThePlanAndChangesNothing) {
   optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = {}});
   seed_shop(f);

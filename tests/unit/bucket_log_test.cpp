@@ -79,5 +79,64 @@ TEST(BucketLog, RecordSlotsCoverEveryWindowQuantityOnce) {
   EXPECT_EQ(k_log_record_slots, 56u);
 }
 
+TEST(BucketLogReader, ReadsBackWhatTheWriterWrote) {
+  log_record record{};
+  record[k_log_slot_count] = 300;
+  record[k_log_slot_first_seen] = 1'700'000'000'000;
+  record[k_log_slot_last_seen] = 1'700'000'000'500;
+  record[k_log_slot_latency_histogram + 30] = 7;
+  bucket_log_writer writer(70000, 2);
+  writer.add(std::string(40, 'p'), record);
+  writer.add("q", record);
+  const std::string entry = writer.take();
+
+  bucket_log_reader reader(entry);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.events(), 70000u);
+  std::string_view path;
+  log_record read{};
+  ASSERT_TRUE(reader.next(path, read));
+  EXPECT_EQ(path, std::string(40, 'p'));
+  EXPECT_EQ(read, record);
+  ASSERT_TRUE(reader.next(path, read));
+  EXPECT_EQ(path, "q");
+  EXPECT_EQ(read, record);
+  EXPECT_FALSE(reader.next(path, read));
+  EXPECT_TRUE(reader.ok());
+}
+
+// Redis' cmsgpack writes a sum it packed itself (a side sum with fields moved to the overflow
+// entry) with its own choices: whole numbers as doubles past 2^32, strings as bin, 16-bit arrays.
+TEST(BucketLogReader, ReadsTheFormsRedisCmsgpackWrites) {
+  const std::string entry = bytes({0xdc, 0x00, 0x03,                                // array 16
+                                   0xcb, 0x40, 0x59, 0x00, 0, 0, 0, 0, 0,            // 100.0
+                                   0xc4, 0x02, 'a', 'b',                              // bin 8
+                                   0x93, 0xd0, 0x05, 0xca, 0x41, 0x20, 0, 0, 0xff});  // 5, 10.0f, -1
+  bucket_log_reader reader(entry);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.events(), 100u);
+  std::string_view path;
+  log_record read{};
+  ASSERT_TRUE(reader.next(path, read));
+  EXPECT_EQ(path, "ab");
+  EXPECT_EQ(read[0], 5);
+  EXPECT_EQ(read[1], 10);
+  EXPECT_EQ(read[2], -1);
+  EXPECT_EQ(read[3], 0) << "slots past the record's length read as zero";
+}
+
+TEST(BucketLogReader, RejectsWhatIsNotALogEntry) {
+  std::string_view path;
+  log_record read{};
+  for (const std::string& bad :
+       {bytes({}), bytes({0x92, 0x01, 0xa1}), bytes({0xa1, 'x'}), bytes({0x93, 0x01, 0xa1, 'x'}),
+        bytes({0x93, 0x01, 0xa1, 'x', 0x92, 0x01}), bytes({0x93, 0x01, 0xa5, 'x', 0x91, 0x01}),
+        bytes({0x91, 0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0})}) {  // events: infinity
+    bucket_log_reader reader(bad);
+    EXPECT_FALSE(reader.next(path, read));
+    EXPECT_FALSE(reader.ok()) << ::testing::PrintToString(bad);
+  }
+}
+
 }  // namespace
 }  // namespace index_optimizer

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "unit/filter_decoder_expect.hpp"
+#include "window_store/window_stats.hpp"
 
 namespace {
 
@@ -254,6 +255,18 @@ TEST(FilterDecoderFields, MalformedEntriesAreInvalidField) {
         R"([{"field": "a", "index": "keyword"}])", R"([""])"}) {
     EXPECT_EQ(field_list_reason(fields), decode_reason::invalid_field) << fields;
   }
+}
+
+// The window store counts fields refused by the field cap under a reserved path: no event may name
+// it, in any dialect.
+TEST(FilterDecoderFields, NoEventCanNameTheOverflowEntry) {
+  const std::string escaped = "\\u0001overflow";  // k_overflow_path, as JSON writes it
+  ASSERT_EQ(std::string(index_optimizer::k_overflow_path), "\x01overflow");
+  EXPECT_EQ(field_list_reason(R"([")" + escaped + R"("])"), decode_reason::invalid_field);
+  EXPECT_EQ(reason_of(R"({"must": [{"key": ")" + escaped + R"(", "match": {"value": 1}}]})"),
+            decode_reason::invalid_field);
+  EXPECT_EQ(reason_of(R"({"AND": [{"field": ")" + escaped + R"(", "operator": "eq", "value": 1}]})"),
+            decode_reason::invalid_field);
 }
 
 TEST(FilterDecoderFields, MessageNamesTheBadEntry) {

@@ -2,13 +2,17 @@
 // cache and the sample policy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "ingest/batch_aggregate.hpp"
+#include "ingest/field_cap_report.hpp"
 #include "ingest/namespace_resolver.hpp"
 #include "ingest/sample_tracker.hpp"
 #include "ingest/stream_entries.hpp"
+#include "window_store/window_keys.hpp"
 
 namespace index_optimizer {
 namespace {
@@ -185,9 +189,9 @@ TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   EXPECT_EQ(request.keys[1], "io:{s}:dead-letter");
   EXPECT_EQ(request.keys[5], "io:{s}:consumer-tokens");
   // Stream, dead letters, unfolded and due sets, consumer tokens; per namespace both totals, its
-  // unfolded set and both bucket sets; per decision bucket the bucket, its log and the analytics
-  // bucket it folds into.
-  EXPECT_EQ(request.keys.size(), 6u + 5 + 3);
+  // unfolded set, both bucket sets and its field registry; per decision bucket the bucket, its
+  // log and the analytics bucket it folds into.
+  EXPECT_EQ(request.keys.size(), 6u + 6 + 3);
   for (const auto& key : request.keys)
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
   EXPECT_EQ(request.args[10], "1000");
@@ -222,6 +226,58 @@ TEST(BatchAggregate, EncodesTheTokenAndThePendingCountItExpects) {
   EXPECT_EQ(wide_request.args[7], "1764489876543-12345");
   EXPECT_EQ(to_string(stream_id{18446744073709551615u, 18446744073709551615u}),
             "18446744073709551615-18446744073709551615");
+}
+
+// The commit script looks each path of a namespace up in its field registry once, and scores it
+// by when the last bucket holding it leaves both windows; the consumer bounds a batch's
+// (namespace, bucket, path) counts, which paths() reports.
+TEST(BatchAggregate, EncodesEachPathOnceWithWhenItsLastBucketLeavesBothWindows) {
+  batch_aggregate batch(k_windows);
+  const auto f = [](const char* path) {
+    return field_observation{path, index_type::keyword, bit(condition_kind::match)};
+  };
+  batch.add_entry({1, 0});
+  batch.add_event("ns_a", event_with({f("a"), f("b")}), k_now, k_now, {}, {});
+  batch.add_event("ns_a", event_with({f("a")}), k_now - 60'000, k_now, {}, {});
+  batch.add_event("ns_a", event_with({f("c")}), k_now - 7'200'000, k_now, {}, {});  // analytics
+  EXPECT_EQ(batch.paths(), 4u) << "a in two buckets, b, c";
+  const auto request = batch.encode({"io:", "io:{s}", "io:{s}:dl", "g", "c", 0, "", 250});
+  const auto registry = std::find(request.keys.begin(), request.keys.end(),
+                                  field_registry_key("io:", "io:{s}", "ns_a"));
+  ASSERT_NE(registry, request.keys.end());
+  EXPECT_EQ(*registry, "io:{s}:win:fields:ns_a");
+  const auto key_arg = std::to_string(registry - request.keys.begin() + 1);
+  const auto at = std::find(request.args.begin(), request.args.end(), key_arg);
+  ASSERT_NE(at, request.args.end());
+  const auto cap = std::find(request.args.begin(), request.args.end(), "250");
+  EXPECT_NE(cap, request.args.end()) << "the cap travels with the commit";
+  ASSERT_EQ(*(at + 1), "3");
+  std::map<std::string, std::string> leaves;
+  for (auto it = at + 2; it != at + 8; it += 2)
+    leaves[*it] = *(it + 1);
+  // The decision window is an hour, the analytics window a day of hour buckets: a decision
+  // bucket leaves both when its analytics bucket leaves the day; the analytics-only one too.
+  const std::int64_t hour = k_windows[1].bucket_start(k_now);
+  EXPECT_EQ(leaves, (std::map<std::string, std::string>{
+                        {"a", std::to_string(hour + 86'400'000)},
+                        {"b", std::to_string(hour + 86'400'000)},
+                        {"c", std::to_string(hour - 7'200'000 + 86'400'000)}}));
+  batch.clear();
+  EXPECT_EQ(batch.paths(), 0u);
+}
+
+TEST(FieldCapLogLimiter, WarnsAtOnceThenOncePerIntervalWithEverythingSince) {
+  field_cap_log_limiter limiter(60s);
+  const auto t0 = field_cap_log_limiter::clock::time_point{} + 1h;
+  // A namespace near its cap that refused nothing is no warning.
+  EXPECT_TRUE(limiter.add({{"ns_a", 6000, 0, 0}}, t0).empty());
+  EXPECT_EQ(limiter.add({{"ns_a", 10000, 3, 30}, {"ns_b", 10000, 1, 1}}, t0),
+            (std::vector<field_cap_warning>{{"ns_a", 10000, 3, 30}, {"ns_b", 10000, 1, 1}}));
+  EXPECT_TRUE(limiter.add({{"ns_a", 10000, 2, 20}}, t0 + 10s).empty());
+  EXPECT_TRUE(limiter.add({{"ns_a", 10000, 1, 5}}, t0 + 59s).empty());
+  EXPECT_EQ(limiter.add({{"ns_a", 10000, 1, 1}}, t0 + 60s),
+            (std::vector<field_cap_warning>{{"ns_a", 10000, 4, 26}}));
+  EXPECT_TRUE(limiter.add({{"ns_a", 10000, 1, 1}}, t0 + 61s).empty());
 }
 
 TEST(BatchAggregate, CapsTheFieldsADeadLetterKeeps) {

@@ -196,6 +196,23 @@ TEST(OptimizerRunRecord, JsonCarriesTotalsDecisionsAndOutcomes) {
   EXPECT_EQ(json.at("namespaces").at(1).at("error"), "Qdrant has no collection 'ns_b'");
 }
 
+// A namespace with thousands of fields keeps its first skip decisions only; the rest are counted
+// by reason, in its counts and in the run's totals, so the record stays bounded.
+TEST(OptimizerRunRecord, OmittedSkipDecisionsAreCountedByReason) {
+  auto run = sample_run();
+  run.namespaces[0].omitted_skips = {{decision_reason::below_threshold, 9000},
+                                     {decision_reason::run_cap_reached, 5}};
+  const auto json = to_json(run);
+  EXPECT_EQ(json.at("totals").at("fields"), 4 + 9005);
+  EXPECT_EQ(json.at("totals").at("skipped"), 1 + 9005);
+  const auto& ns = json.at("namespaces").at(0);
+  EXPECT_EQ(ns.at("decisions").as_array().size(), 4u);
+  EXPECT_EQ(ns.at("counts").at("skipped"), 1 + 9005);
+  EXPECT_EQ(ns.at("omitted_decisions"),
+            (boost::json::object{{"below_threshold", 9000}, {"run_cap_reached", 5}}));
+  EXPECT_EQ(json.at("namespaces").at(1).at("omitted_decisions"), boost::json::object{});
+}
+
 TEST(OptimizerRunRecord, ModeAndMessageSayCatalogOnlyAndDryRun) {
   auto run = sample_run();
   run.catalog_only = true;

@@ -44,8 +44,12 @@ TEST(RefreshedValue, AFailedRefreshLetsTheNextReaderTry) {
   const time_point t0{std::chrono::hours(1)};
   v.refreshed(std::make_shared<int>(1), t0);
   ASSERT_TRUE(v.acquire(t0 + 1500ms, 1s).refresh);
+  EXPECT_TRUE(v.refreshing());
   v.failed();
+  EXPECT_FALSE(v.refreshing());
   EXPECT_TRUE(v.acquire(t0 + 1600ms, 1s).refresh);
+  v.refreshed(std::make_shared<int>(2), t0 + 1600ms);
+  EXPECT_FALSE(v.refreshing());
 }
 
 TEST(RefreshedValue, AZeroTtlRefreshesOnEveryAcquire) {

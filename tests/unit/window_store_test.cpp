@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "window_store/bucket_log.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_keys.hpp"
 #include "window_store/window_spec.hpp"
@@ -161,6 +162,63 @@ TEST(WindowStats, BuildsFieldsFromTotalsHashesOfEveryStream) {
   EXPECT_EQ(stats.fields[1].majority_type(), index_type::unknown);
   EXPECT_EQ(stats.find("bad"), nullptr);
   EXPECT_EQ(stats.find("junk"), nullptr);
+}
+
+// A bucket log sum (what an unfolded bucket holds) adds up exactly like the hash fields a fold
+// turns it into.
+TEST(WindowStats, ALogSumCountsLikeTheHashFieldsItFoldsInto) {
+  log_record record{};
+  record[k_log_slot_count] = 5;
+  record[k_log_slot_first_seen] = 100;
+  record[k_log_slot_last_seen] = 200;
+  record[k_log_slot_latency_count] = 2;
+  record[k_log_slot_latency_sum] = 30000;
+  record[k_log_slot_type_votes + 1] = 3;  // integer
+  record[k_log_slot_type_votes + 2] = 1;  // float
+  record[k_log_slot_kind_counts + 2] = 5;
+  record[k_log_slot_latency_histogram + 7] = 2;
+  bucket_log_writer writer(7, 1);
+  writer.add("price", record);
+
+  window_totals_builder from_log;
+  ASSERT_TRUE(from_log.add_log(writer.take()));
+  window_totals_builder from_hash;
+  from_hash.add(hash_pairs{{"e", "7"},
+                           {"c:price", "5"},
+                           {"fs:price", "100"},
+                           {"ls:price", "200"},
+                           {"ln:price", "2"},
+                           {"lu:price", "30000"},
+                           {"t2:price", "3"},
+                           {"t3:price", "1"},
+                           {"k2:price", "5"},
+                           {"h7:price", "2"}});
+  const window_spec window{window_kind::decision, 60000, 1000};
+  EXPECT_EQ(std::move(from_log).build("ns_1", window), std::move(from_hash).build("ns_1", window));
+  EXPECT_FALSE(window_totals_builder{}.add_log("not a log"));
+}
+
+// The overflow entry counts refused fields together: the read reports it on its own, never as a
+// field, whatever its count.
+TEST(WindowStats, TheOverflowEntryIsReportedApartAndNeverAsAField) {
+  const std::string overflow(k_overflow_path);
+  window_totals_builder builder;
+  builder.add(hash_pairs{{"e", "900"},
+                         {"c:brand", "10"},
+                         {"c:" + overflow, "890"},
+                         {"t1:" + overflow, "890"},
+                         {"fs:" + overflow, "100"},
+                         {"ls:" + overflow, "200"},
+                         {"sm:" + overflow, R"({"must":[]})"}});
+  const auto stats = std::move(builder).build("ns_1", {window_kind::decision, 60000, 1000});
+  ASSERT_EQ(stats.fields.size(), 1u);
+  EXPECT_EQ(stats.fields[0].path, "brand");
+  EXPECT_EQ(stats.find(overflow), nullptr);
+  ASSERT_TRUE(stats.overflow);
+  EXPECT_EQ(stats.overflow->count, 890u);
+  EXPECT_EQ(stats.overflow->last_seen_ms, 200);
+  EXPECT_EQ(stats.overflow->sample_filter, R"({"must":[]})");
+  EXPECT_TRUE(overflow.starts_with('\x01')) << "no decoded field name holds a control character";
 }
 
 TEST(WindowStats, MajorityTypeTiesBetweenUnrelatedTypesGoToTheLowerType) {
