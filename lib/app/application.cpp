@@ -143,6 +143,7 @@ void application::state::reload() {
   if (ready_sent) notifier.reloading();
   try {
     config next = load_config(config_path, environment_snapshot());
+    if (auto problems = reload_problems(next); !problems.empty()) throw config_error(problems);
     const auto changes = describe_reload(cfg, next);
     for (const auto& change : changes)
       log_info("config change applied", {{"change", change}});
@@ -235,6 +236,9 @@ int application::run() {
                           [health = s.health](const std::string& reason) {
                             health->report_failure("ingest", reason);
                           }});
+  s.health->add_check("redis_memory", [ingest = s.ingest.get()] { return ingest->memory_check(); });
+  s.health->add_check("redis_data",
+                      [ingest = s.ingest.get()] { return ingest->data_loss_check(); });
 
   s.auth = std::make_shared<api_key_authenticator>(s.cfg.auth.keys);
   if (s.cfg.auth.required && s.cfg.auth.keys.empty()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,9 @@ bool is_valid_utf8(std::string_view text) noexcept;
 // value, say) into a JSON answer: Boost.JSON writes string bytes as they are, so invalid UTF-8
 // would make the whole response invalid JSON.
 std::string to_valid_utf8(std::string_view text);
+
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a UTF-8
+// sequence (it backs off over continuation bytes), so a cut of valid UTF-8 stays valid.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
 
 }  // namespace index_optimizer
