@@ -183,6 +183,8 @@ void application::state::build_components() {
       ingest_health_hooks{
           [h = health] { h->heartbeat("ingest"); },
           [h = health](const std::string& reason) { h->report_failure("ingest", reason); }});
+  health->add_check("redis_memory", [i = ingest.get()] { return i->memory_check(); });
+  health->add_check("redis_data", [i = ingest.get()] { return i->data_loss_check(); });
   health->register_component("optimizer", optimizer_service::stall_limit(cfg));
   optimizer = std::make_unique<optimizer_service>(
       cfg, *redis, qdrant.get(), *writer, *metrics,
@@ -329,6 +331,7 @@ void application::state::reload() {
   if (ready_sent) notifier.reloading();
   try {
     config next = load_config(config_path, environment_snapshot());
+    if (auto problems = reload_problems(next); !problems.empty()) throw config_error(problems);
     const auto changes = describe_reload(cfg, next);
     for (const auto& change : changes)
       log_info("config change applied", {{"change", change}});

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -42,6 +43,22 @@ sha256_digest sha256_of(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
       length != digest.size()) {
     throw std::runtime_error("SHA-256 computation failed (OpenSSL EVP_Digest)");
+  }
+  return digest;
+}
+
+sha256_digest sha256_of(std::span<const std::string_view> parts) {
+  sha256_digest digest{};
+  unsigned int length = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
+  bool ok = context && EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1;
+  for (const auto part : parts) {
+    ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(context.get(), digest.data(), &length) == 1;
+  if (!ok || length != digest.size()) {
+    throw std::runtime_error("SHA-256 computation failed (OpenSSL EVP_Digest*)");
   }
   return digest;
 }

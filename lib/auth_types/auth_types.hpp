@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ using sha256_digest = std::array<std::uint8_t, 32>;
 
 // SHA-256 of `data` (OpenSSL).
 sha256_digest sha256_of(std::string_view data);
+// SHA-256 of the parts one after another, without joining them first.
+sha256_digest sha256_of(std::span<const std::string_view> parts);
 
 // Parses exactly 64 lower-case hex digits; nullopt otherwise (upper case included, so the one
 // spelling in config files is the one `sha256sum` prints).

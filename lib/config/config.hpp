@@ -255,6 +255,10 @@ std::vector<std::string> describe_reload(const config& old_cfg, const config& ne
 // Paths of changed keys that only take effect after a restart ("http.port").
 std::vector<std::string> changed_restart_keys(const config& old_cfg, const config& new_cfg);
 
+// Why a configuration that loads must still not replace the running one on SIGHUP (empty: it
+// may). A reload is refused with these like with a load error: the running config stays.
+std::vector<std::string> reload_problems(const config& next);
+
 inline bool requires_restart(const config& old_cfg, const config& new_cfg) {
   return !changed_restart_keys(old_cfg, new_cfg).empty();
 }

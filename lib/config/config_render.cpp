@@ -208,4 +208,15 @@ std::vector<std::string> changed_restart_keys(const config& old_cfg, const confi
   return paths;
 }
 
+std::vector<std::string> reload_problems(const config& next) {
+  std::vector<std::string> problems;
+  if (next.auth.required && next.auth.keys.empty()) {
+    // Almost always a truncated or emptied file: applying it would lock every client out.
+    problems.push_back(
+        "auth.keys: empty while auth.required is true, so every request outside "
+        "auth.open_paths would get 401; add a key, or set auth.required: false on purpose");
+  }
+  return problems;
+}
+
 }  // namespace index_optimizer

@@ -1,5 +1,6 @@
 #include "filter_decoder/walk_context.hpp"
 #include "filter_decoder/value_types.hpp"
+#include "utf8_text/utf8_text.hpp"
 
 #include <algorithm>
 #include <string>
@@ -47,11 +48,8 @@ std::string quoted(std::string_view text) {
   if (text.size() <= k_max) {
     out += text;
   } else {
-    // Back off to a UTF-8 boundary so the message stays valid UTF-8.
-    std::size_t cut = k_max;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-      --cut;
-    out.append(text.substr(0, cut)).append("...");
+    // Cut at a UTF-8 boundary so the message stays valid UTF-8.
+    out.append(utf8_prefix(text, k_max)).append("...");
   }
   out += '\'';
   return out;

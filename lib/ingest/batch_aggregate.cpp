@@ -201,19 +201,11 @@ commit_request batch_aggregate::encode(const commit_target& target, std::int64_t
   args.push_back(std::to_string(target.dead_letter_max_length));
   args.push_back(std::to_string(dead_letters_.size()));
   for (const auto& dead : dead_letters_) {
-    // The dead-letter entry: five fields of ours, then the entry's own fields as they were, so a
-    // reader (or a replay) can take the last `source_fields` pairs verbatim.
-    args.push_back(std::to_string(2 * (5 + dead.fields.size())));
-    for (auto& text :
-         {std::string("reason"), std::string(to_string(dead.reason)), std::string("message"),
-          dead.message, std::string("source_stream"), target.stream, std::string("source_id"),
-          dead.id, std::string("source_fields"), std::to_string(dead.fields.size())}) {
-      args.push_back(text);
-    }
-    for (const auto& [name, value] : dead.fields) {
-      args.push_back(name);
-      args.push_back(value);
-    }
+    // Each dead letter: its number of strings, then the strings (ingest/dead_letter.hpp).
+    const auto count_at = args.size();
+    args.emplace_back();
+    append_dead_letter_fields(dead, target.stream, args);
+    args[count_at] = std::to_string(args.size() - count_at - 1);
   }
 
   for (const auto& window : windows_) {

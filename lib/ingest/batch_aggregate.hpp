@@ -12,6 +12,7 @@
 
 #include "filter_decoder/decode_reason.hpp"
 #include "filter_decoder/event_decoder.hpp"
+#include "ingest/dead_letter.hpp"
 #include "ingest/field_delta.hpp"
 #include "ingest/stream_entries.hpp"
 #include "ingest/writer_sums.hpp"
@@ -21,14 +22,6 @@
 #include "window_store/window_stats.hpp"
 
 namespace index_optimizer {
-
-// An entry that cannot be counted, with what the dead-letter stream keeps of it.
-struct dead_letter_entry {
-  std::string id;
-  decode_reason reason = decode_reason::invalid_filter;
-  std::string message;
-  std::vector<std::pair<std::string, std::string>> fields;  // the entry's own, in entry order
-};
 
 // Where a batch is committed.
 struct commit_target {
@@ -63,10 +56,6 @@ void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 // script's work grows with them (a registry lookup each, and decoding them when a field is
 // refused), so bounding them bounds the script's time however many fields producers invent.
 inline constexpr std::size_t k_commit_max_paths = 500;
-
-// Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
-// fields must not make the commit script fail after it started writing).
-inline constexpr std::size_t k_dead_letter_max_fields = 256;
 
 // The batch between two commits: every entry id to acknowledge, the counts of the counted events
 // pre-aggregated per namespace, window, bucket and field, and the dead letters. Pure: the

@@ -21,7 +21,11 @@ struct ingest_service::consumer_state {
 
 ingest_service::ingest_service(const config& cfg, prometheus::Registry& registry,
                                ingest_health_hooks hooks)
-    : cfg_(cfg), registry_(registry), hooks_(std::move(hooks)) {}
+    : cfg_(cfg),
+      registry_(registry),
+      hooks_(std::move(hooks)),
+      memory_(registry),
+      data_loss_(registry) {}
 
 ingest_service::~ingest_service() {
   stop(cfg_.shutdown.drain_timeout);
@@ -42,7 +46,8 @@ void ingest_service::start() {
     consumer_hooks hooks{[this, i] { on_progress(i); },
                          [this, i](const std::string& reason) { on_failure(i, reason); }};
     state->consumer = std::make_unique<stream_consumer>(
-        cfg_, cfg_.ingest.streams[i], metrics.for_stream(cfg_.ingest.streams[i]), std::move(hooks));
+        cfg_, cfg_.ingest.streams[i], metrics.for_stream(cfg_.ingest.streams[i]), std::move(hooks),
+        consumer_shared{memory_, data_loss_});
     consumers_.push_back(std::move(state));
   }
   for (auto& state : consumers_) {

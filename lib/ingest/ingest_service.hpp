@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "health/health_registry.hpp"
+#include "ingest/data_loss_monitor.hpp"
+#include "ingest/redis_memory_guard.hpp"
 
 namespace index_optimizer {
 
@@ -50,6 +53,12 @@ class ingest_service {
   // iteration can take (a blocking read plus a command timeout, twice) plus the longest backoff.
   static std::chrono::milliseconds stall_limit(const config& cfg);
 
+  // For /readyz (thread-safe): fails while commits are paused because Redis is near maxmemory.
+  health_check_result memory_check() const { return memory_.check(); }
+  // For /readyz (thread-safe): always ok; its detail tells when Redis appears to have lost the
+  // daemon's data.
+  health_check_result data_loss_check() const { return data_loss_.check(); }
+
  private:
   struct consumer_state;
   void on_progress(std::size_t index);
@@ -59,6 +68,8 @@ class ingest_service {
   const config cfg_;
   prometheus::Registry& registry_;
   ingest_health_hooks hooks_;
+  redis_memory_guard memory_;
+  data_loss_monitor data_loss_;
   std::vector<std::unique_ptr<consumer_state>> consumers_;
   bool started_ = false;
   bool stopped_ = false;

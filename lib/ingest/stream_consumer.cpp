@@ -42,6 +42,8 @@ milliseconds sweep_interval(const std::array<window_spec, 2>& windows) {
 }
 
 constexpr milliseconds k_group_sample_interval{5000};
+// How often, at most, a consumer finding unknown namespaces asks whether the registry is empty.
+constexpr milliseconds k_registry_check_interval{5000};
 
 // Reads kept in flight ahead of decoding: about a commit's worth, so the entries Redis serves
 // before a commit keep this thread busy while the script runs; capped to bound the memory held
@@ -54,11 +56,14 @@ std::size_t read_ahead_for(const ingest_config& ingest) {
 }  // namespace
 
 stream_consumer::stream_consumer(const config& cfg, std::string stream,
-                                 stream_ingest_metrics metrics, consumer_hooks hooks)
+                                 stream_ingest_metrics metrics, consumer_hooks hooks,
+                                 consumer_shared shared)
     : cfg_(cfg),
       stream_(std::move(stream)),
       metrics_(metrics),
       hooks_(std::move(hooks)),
+      memory_(shared.memory),
+      data_loss_(shared.data_loss),
       target_{cfg.redis.key_prefix,
               stream_,
               dead_letter_stream_for(cfg.ingest, stream_),
@@ -133,6 +138,11 @@ void stream_consumer::finish_stopping() {
   }
   const clock::time_point deadline{clock::duration(stop_deadline_.load())};
   if (batch_.empty() || clock::now() >= deadline) return;
+  if (memory_.paused()) {
+    log_warn("ingest: Redis is near maxmemory; the batch in hand stays pending for the restart",
+             {{"stream", stream_}, {"entries", batch_.entries()}});
+    return;
+  }
   if (auto committed = commit(); !committed) return failed(committed.error());
   if (auto received = receive_all(); !received) return failed(received.error());
 }
@@ -166,6 +176,9 @@ redis_result<void> stream_consumer::connect() {
   if (created->is_error() && !created->is_error_with_prefix("BUSYGROUP")) {
     return error_reply("XGROUP CREATE", *created);
   }
+  // Created although this process had consumed from it: the stream vanished meanwhile.
+  if (!created->is_error() && connected_once_) data_loss_.group_recreated(stream_);
+  resolver_.forget();
   auto id = connection.command({"CLIENT", "ID"});
   if (!id) return id.error();
   client_id_.store(id->to_integer().value_or(0));
@@ -293,6 +306,8 @@ bool stream_consumer::commit_due(clock::time_point now) const noexcept {
 }
 
 redis_result<void> stream_consumer::step() {
+  if (auto sampled = sample_memory(); !sampled) return sampled;
+  if (memory_.paused()) return wait_for_memory();
   if (recovering_) {
     // Own pending entries are read with plain commands: nothing may be outstanding.
     if (auto received = receive_all(); !received) return received;
@@ -305,11 +320,14 @@ redis_result<void> stream_consumer::step() {
       if (auto read = read_new(); !read) return read;
     }
   }
-  auto now = clock::now();
-  if (commit_due(now)) {
+  if (commit_due(clock::now())) {
     if (auto committed = commit(); !committed) return committed;
   }
-  now = clock::now();
+  return sweep_and_sample();
+}
+
+redis_result<void> stream_consumer::sweep_and_sample() {
+  const auto now = clock::now();
   if (now >= next_sweep_) {
     if (auto swept = sweep(); !swept) return swept;
     next_sweep_ = now + sweep_interval(windows_);
@@ -405,6 +423,7 @@ redis_result<void> stream_consumer::reclaim() {
 
 redis_result<void> stream_consumer::process(const std::vector<stream_entry_view>& entries) {
   if (entries.empty()) return {};
+  read_at_ = clock::now();
   metrics_.entries_read->Increment(static_cast<double>(entries.size()));
   if (batch_.empty()) batch_started_ = clock::now();
   const std::int64_t now_ms = unix_now_ms();
@@ -444,10 +463,11 @@ redis_result<void> stream_consumer::process_entry(const stream_entry_view& entry
     dead_letter(entry, failure->reason, std::move(failure->message));
     return {};
   }
-  auto resolved = resolver_.resolve(*lookup_, event_.namespace_ref);
+  auto resolved = resolver_.resolve(*lookup_, event_.namespace_ref, read_at_);
   if (!resolved) return resolved.error();
   const std::string* namespace_id = *resolved;
   if (namespace_id == nullptr) {
+    if (auto checked = check_registry(event_.namespace_ref); !checked) return checked;
     dead_letter(entry, decode_reason::unknown_namespace,
                 "no namespace has the id or name \"" + event_.namespace_ref +
                     "\"; create it, or send an existing namespace's id or name");
@@ -472,16 +492,51 @@ redis_result<void> stream_consumer::process_entry(const stream_entry_view& entry
 
 void stream_consumer::dead_letter(const stream_entry_view& entry, decode_reason reason,
                                   std::string message) {
-  dead_letter_entry dead;
-  dead.id = std::string(entry.id);
-  dead.reason = reason;
-  dead.message = std::move(message);
-  dead.fields.reserve(std::min(entry.fields.size(), k_dead_letter_max_fields));
-  for (const auto& [name, value] : entry.fields) {
-    if (dead.fields.size() == k_dead_letter_max_fields) break;
-    dead.fields.emplace_back(name, value);
+  batch_.add_dead_letter(make_dead_letter(entry.id, entry.fields, reason, std::move(message),
+                                          cfg_.ingest.max_event_bytes));
+}
+
+redis_result<void> stream_consumer::check_registry(std::string_view unknown_ref) {
+  const auto now = clock::now();
+  if (now < next_registry_check_) return {};
+  next_registry_check_ = now + k_registry_check_interval;
+  auto size = resolver_.registry_size(*lookup_);
+  if (!size) return size.error();
+  if (*size == 0) data_loss_.registry_empty(stream_, unknown_ref);
+  return {};
+}
+
+redis_result<void> stream_consumer::sample_memory() {
+  const auto now = clock::now();
+  if (memory_info_refused_ || now < next_memory_sample_) return {};
+  auto reply = lookup_->command({"INFO", "memory"});
+  if (!reply) return reply.error();
+  next_memory_sample_ = now + memory_.policy().interval;
+  const auto text = reply->to_optional_string();
+  const auto sample = text ? parse_info_memory(*text) : std::nullopt;
+  if (!sample) {
+    memory_info_refused_ = true;
+    memory_.unavailable(describe(*reply));
+    return {};
   }
-  batch_.add_dead_letter(std::move(dead));
+  memory_.observe(*sample);
+  next_memory_sample_ = now + next_sample_in(*sample, memory_.policy());
+  return {};
+}
+
+redis_result<void> stream_consumer::wait_for_memory() {
+  // The commit in flight (sent before the pause) finishes and the reads in flight are taken in;
+  // nothing new is read or committed. Sweeping goes on (it frees memory), and so does sampling
+  // the group, whose growing lag shows the pause.
+  if (auto received = receive_all(); !received) return received;
+  if (auto done = sweep_and_sample(); !done) return done;
+  const auto now = clock::now();
+  // Until this consumer's next sample (another consumer's may have paused the guard: never
+  // sooner than the shortest sampling interval).
+  const auto until = std::max(next_memory_sample_, now + memory_.policy().interval_near);
+  std::unique_lock lock(wait_mutex_);
+  wait_.wait_until(lock, until, [this] { return stop_.load(); });
+  return {};
 }
 
 redis_result<void> stream_consumer::commit() {
@@ -586,6 +641,7 @@ redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   metrics_.commit_seconds->Observe(seconds);
   metrics_.commit_entries->Observe(static_cast<double>(committing_.entries()));
   metrics_.events_counted->Increment(static_cast<double>(committing_.counted_events()));
+  if (committing_.counted_events() > 0) data_loss_.counting();
   for (const auto& dead : committing_.dead_letters())
     metrics_.dead_letter(dead.reason).Increment();
   for (std::size_t w = 0; w < 2; ++w) {

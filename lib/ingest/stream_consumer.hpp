@@ -13,9 +13,11 @@
 #include "config/config.hpp"
 #include "filter_decoder/event_decoder.hpp"
 #include "ingest/batch_aggregate.hpp"
+#include "ingest/data_loss_monitor.hpp"
 #include "ingest/field_cap_report.hpp"
 #include "ingest/ingest_metrics.hpp"
 #include "ingest/namespace_resolver.hpp"
+#include "ingest/redis_memory_guard.hpp"
 #include "ingest/sample_tracker.hpp"
 #include "ingest/stream_entries.hpp"
 #include "redis/reconnect_backoff.hpp"
@@ -27,6 +29,12 @@ namespace index_optimizer {
 struct consumer_hooks {
   std::function<void()> progress;                   // a loop iteration went through
   std::function<void(const std::string&)> failure;  // an iteration failed, with the reason
+};
+
+// What the consumers of one process share (their owner keeps them).
+struct consumer_shared {
+  redis_memory_guard& memory;
+  data_loss_monitor& data_loss;
 };
 
 // The consumer of one stream: one thread, one event_decoder and two blocking hiredis
@@ -48,10 +56,17 @@ struct consumer_hooks {
 // kept aside until its outcome arrives. A stale outcome discards everything read after it too
 // (still pending for this consumer, so re-read from the pending list), exactly as if it had not
 // been read yet.
+//
+// Redis memory. Every second (every 100 ms near the line) the consumer samples INFO memory into
+// the shared redis_memory_guard; while the guard is paused it neither reads nor commits, only
+// sweeps (which frees memory), so entries wait in the stream until Redis has room again.
+//
+// Data loss. A reconnect that has to create the consumer group again, and events naming
+// namespaces while the registry is empty, are reported to the shared data_loss_monitor.
 class stream_consumer {
  public:
   stream_consumer(const config& cfg, std::string stream, stream_ingest_metrics metrics,
-                  consumer_hooks hooks);
+                  consumer_hooks hooks, consumer_shared shared);
   stream_consumer(const stream_consumer&) = delete;
   stream_consumer& operator=(const stream_consumer&) = delete;
   ~stream_consumer();
@@ -89,9 +104,13 @@ class stream_consumer {
   redis_result<void> process(const std::vector<stream_entry_view>& entries);
   redis_result<void> process_entry(const stream_entry_view& entry, std::int64_t now_ms);
   void dead_letter(const stream_entry_view& entry, decode_reason reason, std::string message);
+  redis_result<void> check_registry(std::string_view unknown_ref);
+  redis_result<void> sample_memory();
+  redis_result<void> wait_for_memory();
   redis_result<void> commit();
   redis_result<void> sweep();
   redis_result<void> sample_group_state();
+  redis_result<void> sweep_and_sample();  // each when due
   bool commit_due(clock::time_point now) const noexcept;
   void fail(const redis_error& error);
   void discard_batch();
@@ -101,6 +120,8 @@ class stream_consumer {
   const std::string stream_;
   stream_ingest_metrics metrics_;
   consumer_hooks hooks_;
+  redis_memory_guard& memory_;
+  data_loss_monitor& data_loss_;
   commit_target target_;
   std::array<window_spec, 2> windows_;
 
@@ -128,6 +149,12 @@ class stream_consumer {
   std::vector<stream_entry_view> entries_;
   reconnect_backoff backoff_;
   bool connected_once_ = false;
+  // When the entries being processed had been read by (namespace misses older than this are
+  // looked up again: namespace_resolver).
+  clock::time_point read_at_{};
+  clock::time_point next_memory_sample_{};
+  bool memory_info_refused_ = false;
+  clock::time_point next_registry_check_{};
 
   // Reading one's own pending entries (from `pending_cursor_`) before new ones: after every
   // (re)connect and after a commit that lost an entry to another consumer.

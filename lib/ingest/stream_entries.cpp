@@ -96,6 +96,12 @@ bool parse_xreadgroup_reply(const reply_node& reply, std::vector<stream_entry_vi
   return parse_xreadgroup(reply, out);
 }
 
+bool parse_xrange_reply(const redis_reply& reply, std::vector<stream_entry_view>& out) {
+  const bool ok = parse_entries(reply, out, 0);
+  out.resize(ok ? (reply.is_array() ? reply.as_array().size() : 0) : 0);
+  return ok;
+}
+
 std::size_t xreadgroup_entry_count(const reply_node& reply) noexcept {
   std::size_t count = 0;
   for (const auto& stream : reply.as_array()) {

@@ -40,6 +40,10 @@ struct stream_entry_view {
 bool parse_xreadgroup_reply(const redis_reply& reply, std::vector<stream_entry_view>& out);
 bool parse_xreadgroup_reply(const reply_node& reply, std::vector<stream_entry_view>& out);
 
+// The entries of an XRANGE/XREVRANGE reply ([[id, [field, value, ...]], ...]); false for another
+// shape.
+bool parse_xrange_reply(const redis_reply& reply, std::vector<stream_entry_view>& out);
+
 // How many entries an XREADGROUP reply holds (0 for any other shape), without parsing them.
 std::size_t xreadgroup_entry_count(const reply_node& reply) noexcept;
 

@@ -91,4 +91,12 @@ std::string to_valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
+    --cut;
+  return text.substr(0, cut);
+}
+
 }  // namespace index_optimizer

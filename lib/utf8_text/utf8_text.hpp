@@ -28,4 +28,8 @@ std::optional<utf8_code_point> decode_utf8(std::string_view text, std::size_t at
 // (Unicode 14.0; unicode_alphanumeric.cpp is generated). Qdrant's JSON-path keys use it.
 bool is_unicode_alphanumeric(char32_t c) noexcept;
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a UTF-8
+// sequence (it backs off over continuation bytes), so a cut of valid UTF-8 stays valid.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+
 }  // namespace index_optimizer

@@ -216,6 +216,28 @@ TEST(DaemonLifecycle, BrokenReloadKeepsRunningConfig) {
   EXPECT_EQ(d.get("/healthz").status, 200u);
 }
 
+// An emptied (or truncated) file on SIGHUP would have removed every API key and answered every
+// client 401. Refused like an invalid file: the running keys stay.
+TEST(DaemonLifecycle, AReloadThatWouldLeaveNoApiKeysIsRefusedAndTheKeysKeepWorking) {
+  redis_server redis;
+  daemon_process d(base_config() + "auth:\n  keys:\n    - name: ops\n      sha256: " +
+                       dev_key_hash() + "\n      permissions: [read]\n",
+                   redis.url());
+  const std::map<std::string, std::string> key = {{"Authorization", "Bearer dev-admin-key"}};
+  ASSERT_EQ(d.get("/v1/namespaces", key).status, 200u) << d.output();
+  std::ofstream(d.config_path()) << "";
+  d.process().send_signal(SIGHUP);
+  ASSERT_TRUE(wait_until([&] {
+    return d.output().find("config reload failed") != std::string::npos;
+  })) << d.output();
+  const auto out = d.output();
+  const auto at = out.find("config reload failed");
+  const auto line = out.substr(out.rfind('\n', at) + 1, out.find('\n', at) - out.rfind('\n', at));
+  EXPECT_NE(line.find("level=error"), std::string::npos) << line;
+  EXPECT_NE(line.find("auth.keys: empty while auth.required is true"), std::string::npos) << line;
+  EXPECT_EQ(d.get("/v1/namespaces", key).status, 200u);
+}
+
 TEST(DaemonLifecycle, CheckConfigRedactsSecretsAndRejectsBadConfig) {
   temp_dir dir;
   const auto good = dir.path() / "good.yaml";

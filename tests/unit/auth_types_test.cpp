@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace index_optimizer {
 namespace {
 
@@ -42,6 +44,12 @@ TEST(AuthTypes, Sha256MatchesTheKnownDigestAndRoundTripsHex) {
   upper[0] = 'B';
   EXPECT_FALSE(parse_sha256_hex(upper).has_value());
   EXPECT_FALSE(parse_sha256_hex(std::string(64, 'g')).has_value());
+}
+
+TEST(AuthTypes, Sha256OfPartsIsTheDigestOfTheirConcatenation) {
+  const std::array<std::string_view, 3> parts{"a", "", "bc"};
+  EXPECT_EQ(sha256_of(parts), sha256_of("abc"));
+  EXPECT_EQ(sha256_of(std::span<const std::string_view>{}), sha256_of(""));
 }
 
 }  // namespace

@@ -662,6 +662,17 @@ TEST(ConfigReload, RotatedRedisPasswordFileNeedsARestart) {
   EXPECT_THAT(changed_restart_keys(before, after), ElementsAre("redis.password_file"));
 }
 
+TEST(ConfigReload, AConfigThatWouldLeaveAuthRequiredWithoutKeysIsRefused) {
+  const auto emptied = reload_problems(load(""));
+  ASSERT_EQ(emptied.size(), 1u);
+  EXPECT_NE(emptied[0].find("auth.keys"), std::string::npos) << emptied[0];
+  EXPECT_NE(emptied[0].find("401"), std::string::npos) << emptied[0];
+  EXPECT_TRUE(reload_problems(load("auth:\n  required: false\n")).empty());
+  EXPECT_TRUE(reload_problems(load("auth:\n  keys:\n    - name: ops\n      sha256: " +
+                                   std::string(64, 'a') + "\n      permissions: [read]\n"))
+                  .empty());
+}
+
 TEST(ConfigWarnings, FlagRiskySettings) {
   const auto open_public =
       config_warnings(load("http:\n  address: 0.0.0.0\nauth:\n  required: false\n"));

@@ -196,7 +196,7 @@ TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
     EXPECT_NE(key.find("{s}"), std::string::npos) << key << " is outside the stream's slot";
   EXPECT_EQ(request.args[10], "1000");
   EXPECT_EQ(request.args[11], "1");
-  EXPECT_EQ(request.args[12], "12");  // five metadata pairs and one original field
+  EXPECT_EQ(request.args[12], "16");  // seven pairs of ours and one original field
   EXPECT_EQ(request.args[13], "reason");
   EXPECT_EQ(request.args[14], "invalid_json");
 }
@@ -303,15 +303,32 @@ TEST(BatchAggregate, ClearForgetsEverything) {
 TEST(NamespaceCache, CachesHitsLongerThanMisses) {
   namespace_cache cache({5000ms, 1000ms, 100});
   const auto t0 = namespace_cache::clock::time_point{} + 1h;
-  EXPECT_FALSE(cache.find("shop", t0));
+  const auto read_before = t0 - 1ms;  // entries read before the lookups
+  EXPECT_FALSE(cache.find("shop", t0, read_before));
   EXPECT_EQ(*cache.store("shop", "ns_1", t0), "ns_1");
   EXPECT_EQ(cache.store("ghost", std::nullopt, t0), nullptr);
-  ASSERT_TRUE(cache.find("shop", t0 + 4999ms));
-  EXPECT_EQ(**cache.find("shop", t0 + 4999ms), "ns_1");
-  EXPECT_FALSE(cache.find("shop", t0 + 5000ms));
-  ASSERT_TRUE(cache.find("ghost", t0 + 999ms));
-  EXPECT_EQ(*cache.find("ghost", t0 + 999ms), nullptr);
-  EXPECT_FALSE(cache.find("ghost", t0 + 1000ms)) << "a new namespace is seen within a second";
+  ASSERT_TRUE(cache.find("shop", t0 + 4999ms, read_before));
+  EXPECT_EQ(**cache.find("shop", t0 + 4999ms, read_before), "ns_1");
+  EXPECT_FALSE(cache.find("shop", t0 + 5000ms, read_before));
+  ASSERT_TRUE(cache.find("ghost", t0 + 999ms, read_before));
+  EXPECT_EQ(*cache.find("ghost", t0 + 999ms, read_before), nullptr);
+  EXPECT_FALSE(cache.find("ghost", t0 + 1000ms, read_before));
+}
+
+TEST(NamespaceCache, AMissAnswersOnlyForEntriesReadBeforeItsLookup) {
+  namespace_cache cache({5000ms, 1000ms, 100});
+  const auto t0 = namespace_cache::clock::time_point{} + 1h;
+  cache.store("newcomer", std::nullopt, t0);
+  // The rest of the read whose first entry caused the lookup: the miss holds for them.
+  ASSERT_TRUE(cache.find("newcomer", t0 + 1ms, t0 - 1ms));
+  EXPECT_EQ(*cache.find("newcomer", t0 + 1ms, t0 - 1ms), nullptr);
+  ASSERT_TRUE(cache.find("newcomer", t0 + 1ms, t0));
+  // An entry read after the lookup may name a namespace created since: looked up again.
+  EXPECT_FALSE(cache.find("newcomer", t0 + 2ms, t0 + 1ms));
+  // Hits do not depend on when the entry was read.
+  cache.store("shop", "ns_1", t0);
+  ASSERT_TRUE(cache.find("shop", t0 + 2ms, t0 + 1ms));
+  EXPECT_EQ(**cache.find("shop", t0 + 2ms, t0 + 1ms), "ns_1");
 }
 
 TEST(NamespaceCache, StartsOverWhenFull) {
@@ -320,7 +337,7 @@ TEST(NamespaceCache, StartsOverWhenFull) {
   for (const auto* ref : {"a", "b", "c", "d"})
     cache.store(ref, std::nullopt, t0);
   EXPECT_EQ(cache.size(), 1u);
-  EXPECT_TRUE(cache.find("d", t0));
+  EXPECT_TRUE(cache.find("d", t0, t0));
 }
 
 TEST(SampleTracker, WantsASampleAgainAfterTheRefresh) {

@@ -64,5 +64,13 @@ TEST(Utf8Text, AlphanumericIsUnicodesAlphabeticOrNumeric) {
   }
 }
 
+TEST(Utf8Text, APrefixNeverEndsInsideACharacter) {
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 10), "caf\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 5), "caf\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("caf\xC3\xA9", 4), "caf");
+  EXPECT_EQ(utf8_prefix("\xE2\x82\xAC", 2), "");
+  EXPECT_EQ(utf8_prefix("abc", 0), "");
+}
+
 }  // namespace
 }  // namespace index_optimizer
