@@ -46,7 +46,7 @@ struct usage_query {
   std::string period;  // as the client wrote it ("24h", "7d"), echoed in the response
   std::uint64_t min_count = 1;
   std::size_t limit = k_default_field_page;
-  std::optional<field_cursor> after;
+  std::optional<field_cursor> after{};
 };
 
 struct suggestions_query {
@@ -54,7 +54,7 @@ struct suggestions_query {
   std::string analysis_period;  // "24h", "7d"
   std::uint64_t min_count = 100;
   std::size_t limit = k_default_field_page;
-  std::optional<field_cursor> after;
+  std::optional<field_cursor> after{};
 };
 
 // `period` ^(\d+h|\d+d)$ (default 24h) must name one of the configured windows (window.length,

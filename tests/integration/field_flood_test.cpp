@@ -56,9 +56,9 @@ void prefer_real_time(const redis_server& redis) {
 }
 
 std::string namespace_id_of(daemon_process& daemon, const std::string& name) {
-  const auto r = daemon.request(
-      "POST", "/v1/namespaces",
-      R"({"namespace_name": ")" + name + R"(", "feature_extractors": []})", k_admin);
+  const auto r =
+      daemon.request("POST", "/v1/namespaces",
+                     R"({"namespace_name": ")" + name + R"(", "feature_extractors": []})", k_admin);
   EXPECT_EQ(r.status, 200u) << r.body;
   if (r.status != 200u) return {};
   return std::string(boost::json::parse(r.body).at("namespace_id").as_string());
@@ -112,8 +112,8 @@ TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
   std::thread calm([&] {
     auto connection = connect_or_throw(redis.endpoint());
     while (calm_running.load()) {
-      auto reply = connection.command({"XADD", k_stream, "*", "namespace", "calm", "fields",
-                                       R"(["brand", "color"])"});
+      auto reply = connection.command(
+          {"XADD", k_stream, "*", "namespace", "calm", "fields", R"(["brand", "color"])"});
       if (!reply) {
         calm_errors.push_back(reply.error().message);
       } else if (reply->is_error()) {
@@ -144,8 +144,8 @@ TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
     const auto asked = std::chrono::steady_clock::now();
     auto usage = daemon.get("/v1/analytics/indexes/usage?period=1h&limit=100",
                             {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "flood"}});
-    const auto took =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - asked);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - asked);
     slowest_usage = std::max(slowest_usage, took);
     largest_usage = std::max(largest_usage, usage.body.size());
     if (usage.status != 200u) {
@@ -163,8 +163,8 @@ TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
   EXPECT_TRUE(calm_errors.empty()) << calm_errors.front();
   EXPECT_GT(calm_sent.load(), 0);
   EXPECT_GE(probes, 3) << "the API was probed while the flood was ingested";
-  EXPECT_TRUE(api_failures.empty()) << api_failures.size() << " failures, first: "
-                                    << api_failures.front();
+  EXPECT_TRUE(api_failures.empty())
+      << api_failures.size() << " failures, first: " << api_failures.front();
   EXPECT_LE(largest_usage, 64u * 1024) << "a page of 100 fields";
   std::cerr << "flood: " << names << " names ingested in "
             << std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()
@@ -182,8 +182,9 @@ TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
 
   // The flooded namespace counts the first k_cap fields and the rest in its overflow entry; the
   // calm one counts every event.
-  const auto usage = daemon.get("/v1/analytics/indexes/usage?period=1h&limit=1",
-                                {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "flood"}});
+  const auto usage =
+      daemon.get("/v1/analytics/indexes/usage?period=1h&limit=1",
+                 {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "flood"}});
   ASSERT_EQ(usage.status, 200u) << usage.body;
   const auto json = boost::json::parse(usage.body);
   EXPECT_EQ(json.at("total_fields"), k_cap);
@@ -191,8 +192,9 @@ TEST(FieldFlood, ThousandsOfNewFieldNamesBlockNeitherRedisNorTheApi) {
   EXPECT_TRUE(json.at("next_cursor").is_string());
   EXPECT_EQ(json.at("field_overflow").at("query_count"), names - k_cap);
   EXPECT_EQ(json.at("field_overflow").at("max_fields_per_namespace"), k_cap);
-  const auto calm_usage = daemon.get("/v1/analytics/indexes/usage?period=1h",
-                                     {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "calm"}});
+  const auto calm_usage =
+      daemon.get("/v1/analytics/indexes/usage?period=1h",
+                 {{"Authorization", "Bearer dev-admin-key"}, {"X-Namespace", "calm"}});
   ASSERT_EQ(calm_usage.status, 200u);
   const auto calm_json = boost::json::parse(calm_usage.body);
   EXPECT_EQ(calm_json.at("total_fields"), 2);

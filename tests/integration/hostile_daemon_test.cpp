@@ -116,8 +116,8 @@ TEST(HostileDaemon, TwiceMaxConnectionsIdleClientsDoNotLockOutProbesOrKeyedReque
 TEST(HostileDaemon, SlowClientsAreCutAfterTheReadTimeoutAndFreeTheirSlots) {
   constexpr auto k_read_timeout = 2s;
   redis_server redis;
-  // Three general slots for the three slow clients, and one reserved for probes.
-  daemon_process d(config_with("  max_connections: 4\n  reserved_connections: 1\n"
+  // Four general slots (three slow clients and a filler), and one reserved for probes.
+  daemon_process d(config_with("  max_connections: 5\n  reserved_connections: 1\n"
                                "  read_timeout: 2s\n  idle_timeout: 1m\n"),
                    redis.url());
   create_namespace(d);
@@ -132,6 +132,13 @@ TEST(HostileDaemon, SlowClientsAreCutAfterTheReadTimeoutAndFreeTheirSlots) {
     char trickle;  // sent every 100 ms after the start of the request
     std::optional<std::chrono::steady_clock::duration> cut_after;
   };
+  // A connection whose first bytes the server has not read yet is idle, and may be evicted to
+  // admit a new one (as nginx does): each slow client is confirmed busy, by a scrape that still
+  // finds a free general slot, before the next connects.
+  const auto none_idle = [&] {
+    return wait_until([&] { return scraped(d, "index_optimizer_http_idle_connections") == 0.0; },
+                      30s);
+  };
   std::vector<slow_client> clients;
   {
     raw_socket kept_alive(d.port());
@@ -143,32 +150,39 @@ TEST(HostileDaemon, SlowClientsAreCutAfterTheReadTimeoutAndFreeTheirSlots) {
     ASSERT_TRUE(kept_alive.send("GET /healthz HTTP/1.1\r\nX-Slow: "));
     clients.push_back({"second request", began, std::move(kept_alive), 'c', std::nullopt});
   }
+  ASSERT_TRUE(none_idle());
   auto began = std::chrono::steady_clock::now();
   clients.push_back({"headers", began, raw_socket(d.port()), 'a', std::nullopt});
   ASSERT_TRUE(clients.back().socket.send("GET /v1/namespaces/shop HTTP/1.1\r\nX-Slow: "));
+  ASSERT_TRUE(none_idle());
   began = std::chrono::steady_clock::now();
   clients.push_back({"body", began, raw_socket(d.port()), 'b', std::nullopt});
   ASSERT_TRUE(clients.back().socket.send(
       "PATCH /v1/namespaces/shop HTTP/1.1\r\nHost: x\r\n"
       "Authorization: Bearer dev-admin-key\r\nContent-Type: application/json\r\n"
       "Content-Length: 100000\r\n\r\n{\"description\": \""));
+  ASSERT_TRUE(none_idle());
+  // The last general slot: if the check below is accepted before this one's bytes are read, it
+  // is this one that is evicted, never a measured client (and the check then fails, skipping the
+  // refusal test).
+  raw_socket filler(d.port());
+  ASSERT_TRUE(filler.send("GET /healthz HTTP/1.1\r\nX-Slow: "));
 
-  // The three slow clients hold every general slot: a probe is served on the reserved one, a
-  // keyed request there is refused (checked only while the slow ones are surely still held,
-  // which a loaded machine may not leave time for).
+  // The slow clients and the filler hold every general slot: a probe is served on the reserved
+  // one (checked only while the slow ones are surely still held, which a loaded machine may not
+  // leave time for).
   const auto slow_clients_hold_the_general_slots = [&] {
     const auto metrics = http_request("127.0.0.1", d.port(), "GET", "/metrics").body;
-    return exposition_metric_sum(metrics, "index_optimizer_http_open_connections") == 4.0 &&
-           exposition_metric_sum(metrics, "index_optimizer_http_idle_connections") == 0.0;
+    return exposition_metric_sum(metrics, "index_optimizer_http_open_connections") == 5.0 &&
+           exposition_metric_sum(metrics, "index_optimizer_http_idle_connections") == 0.0 &&
+           exposition_metric_sum(metrics, "index_optimizer_http_evicted_connections_total") == 0.0;
   };
   if (wait_until(slow_clients_hold_the_general_slots, k_read_timeout / 2)) {
+    // A keyed request on the reserved slot is refused: pinned without slow clients (and so
+    // without their timing) by HttpServerTest's reserved-slot test.
     const auto probe = http_request("127.0.0.1", d.port(), "GET", "/healthz");
-    const auto keyed =
-        http_request("127.0.0.1", d.port(), "GET", "/v1/namespaces/shop", {}, k_admin);
     if (std::chrono::steady_clock::now() - clients.front().began < k_read_timeout * 9 / 10) {
       EXPECT_EQ(probe.status, 200u);
-      EXPECT_EQ(keyed.status, 503u);
-      EXPECT_EQ(keyed.header("retry-after"), "1");
     }
   }
 

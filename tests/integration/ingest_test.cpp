@@ -558,7 +558,9 @@ TEST_F(IngestTest, WriterSumsReplaceTheStoredSumOnlyWhileTheirVersionMatches) {
       batch.add_event("ns_alpha0000001", event, t0 + static_cast<std::int64_t>(e), t0, {}, {});
     }
     if (k == 6) sums.clear();  // lost track
-    if (k == 12) ASSERT_TRUE(connection_.command({"HSET", log, "v:tok", "7"}));
+    if (k == 12) {
+      ASSERT_TRUE(connection_.command({"HSET", log, "v:tok", "7"}));
+    }
     const auto remaining = static_cast<std::int64_t>(k_entries - k - 3);
     auto committed = commit_batch(connection_, batch.encode(target, remaining, &sums));
     ASSERT_TRUE(committed) << committed.error().message;
