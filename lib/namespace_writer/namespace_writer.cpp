@@ -283,8 +283,9 @@ struct namespace_writer::update_run {
   const write_options& options;
   namespace_lock& lock;
   namespace_write_result result;
-  // Operations Qdrant applied (or may have) in attempts whose store then lost a race: their
-  // fields are brought back in line before the write returns.
+  // Operations Qdrant applied (or may have, or is still doing) during this write, one per
+  // field: what settle() brings back in line when the change is not stored, and what a later
+  // attempt's diff must cover.
   std::vector<operation_report> touched;
   std::optional<registry_error> last_error;
 
