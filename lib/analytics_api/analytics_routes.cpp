@@ -60,7 +60,6 @@ using shared_read = std::shared_ptr<window_read>;
 // Rendered answers kept per read: a handful of query variants per namespace is the normal case.
 constexpr std::size_t k_usage_bodies_per_read = 16;
 
-
 struct analytics_routes {
   analytics_api_dependencies deps;
   // (namespace id, window) -> its counts as last read, refreshed by one request at a time.
@@ -124,8 +123,8 @@ std::shared_ptr<const std::string> usage_body(window_read& read, const namespace
   if (const auto it = read.usage_bodies.find(key); it != read.usage_bodies.end()) {
     return it->second;
   }
-  auto body = std::make_shared<const std::string>(
-      boost::json::serialize(field_usage_response(ns, read.stats, query, max_fields_per_namespace)));
+  auto body = std::make_shared<const std::string>(boost::json::serialize(
+      field_usage_response(ns, read.stats, query, max_fields_per_namespace)));
   if (read.usage_bodies.size() < k_usage_bodies_per_read) read.usage_bodies.emplace(key, body);
   return body;
 }

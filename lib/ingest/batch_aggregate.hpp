@@ -64,6 +64,11 @@ void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 // refused), so bounding them bounds the script's time however many fields producers invent.
 inline constexpr std::size_t k_commit_max_paths = 500;
 
+// Sample filters one batch carries at most (each up to 2 KiB, one per field new to the batch):
+// a batch of new fields would otherwise bring one each. A field left without one gets it in a
+// later batch, since the sample policy keeps asking until a sample is committed.
+inline constexpr std::size_t k_commit_max_samples = 64;
+
 // Dead-lettered entries keep at most this many of their fields (a hostile entry with thousands of
 // fields must not make the commit script fail after it started writing).
 inline constexpr std::size_t k_dead_letter_max_fields = 256;
@@ -152,6 +157,7 @@ class batch_aggregate {
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;
   std::size_t paths_ = 0;
+  std::size_t sample_count_ = 0;
   std::array<std::uint64_t, 2> late_events_{};
 };
 

@@ -379,7 +379,7 @@ redis_result<commit_outcome> parse_commit_reply(const redis_reply& reply) {
     return bad_shape();
   }
   for (const auto& [list, out] : {std::pair{&items[5], &outcome.synced_buckets},
-                                 std::pair{&items[6], &outcome.kept_buckets}}) {
+                                  std::pair{&items[6], &outcome.kept_buckets}}) {
     for (const auto& ordinal : list->as_array()) {
       const auto number = ordinal.to_integer();
       if (!number || *number < 1) return bad_shape();

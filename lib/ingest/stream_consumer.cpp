@@ -600,8 +600,8 @@ redis_result<void> stream_consumer::finish_commit(const redis_reply& reply) {
   }
   committing_.update_sums(sums_, outcome->synced_buckets, outcome->kept_buckets);
   if (!outcome->field_caps.empty()) {
-    report_field_caps(outcome->field_caps, metrics_, stream_,
-                      cfg_.ingest.max_fields_per_namespace, cap_log_, clock::now());
+    report_field_caps(outcome->field_caps, metrics_, stream_, cfg_.ingest.max_fields_per_namespace,
+                      cap_log_, clock::now());
   }
   // Buckets closed for a while are folded by the sweeper (which deletes their logs): their sums
   // go, keeping memory to a few buckets per namespace.

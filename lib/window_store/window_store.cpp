@@ -230,7 +230,7 @@ class sweep_call {
     keys_ = {d_.unfolded(), d_.due(), a_.due(), d_.expiring(), a_.expiring()};
     args_ = {std::to_string(windows[0].bucket_ms), std::to_string(windows[0].length_ms),
              std::to_string(windows[1].bucket_ms), std::to_string(windows[1].length_ms),
-             std::to_string(delay.count()),       std::to_string(budget.count())};
+             std::to_string(delay.count()),        std::to_string(budget.count())};
   }
 
   // Candidates of each kind are added together, kinds in this order, each kind after begin().
@@ -282,11 +282,10 @@ class sweep_call {
   void add_decision(const due_member& member) {
     const auto& ns = member.namespace_id;
     const std::string start_a = std::to_string(windows_[1].bucket_start(member.start_ms));
-    args_.insert(args_.end(),
-                 {format_due_member(member.start_ms, ns), member.start, ns, start_a});
-    for (auto& k : {d_.bucket(ns, member.start), d_.bucket_log(ns, member.start), d_.unfolded(ns),
-                    d_.totals(ns), a_.bucket(ns, start_a), a_.totals(ns),
-                    a_.namespace_buckets(ns)}) {
+    args_.insert(args_.end(), {format_due_member(member.start_ms, ns), member.start, ns, start_a});
+    for (auto& k :
+         {d_.bucket(ns, member.start), d_.bucket_log(ns, member.start), d_.unfolded(ns),
+          d_.totals(ns), a_.bucket(ns, start_a), a_.totals(ns), a_.namespace_buckets(ns)}) {
       add_key(std::move(k));
     }
   }
@@ -354,10 +353,9 @@ redis_result<sweep_step_result> sweep_step(redis_connection& connection,
   const std::size_t done =
       result.counts.folded + result.counts.expired[0] + result.counts.expired[1];
   // Stopped by its time budget, or a full page with work done: there may be more behind it.
-  result.more = result.more || (done > 0 && std::any_of(listed.begin(), listed.end(), [step](
-                                                                      std::size_t n) {
-                  return n == step;
-                }));
+  result.more =
+      result.more || (done > 0 && std::any_of(listed.begin(), listed.end(),
+                                              [step](std::size_t n) { return n == step; }));
   return result;
 }
 
@@ -477,8 +475,9 @@ redis_result<read_attempt> read_stream_attempt(redis_connection& connection, con
   out.sums = members_of(parts[4]);
   out.add_totals(std::move(*reply), 3);
   while (cursor != "0") {
-    auto page = eval(connection, read_page_script(), std::vector<std::string>{keys.totals(namespace_id)},
-                     std::vector<std::string>{cursor, generation, budget});
+    auto page =
+        eval(connection, read_page_script(), std::vector<std::string>{keys.totals(namespace_id)},
+             std::vector<std::string>{cursor, generation, budget});
     if (!page) return page.error();
     if (!page->is_array() || page->as_array().empty()) {
       return unexpected("window page script", *page);
@@ -545,9 +544,9 @@ redis_result<namespace_window_stats> read_namespace_window(redis_connection& con
       builder.add(totals);
       for (const auto& sum : gathered.sums) {
         if (!builder.add_log(sum)) {
-          return redis_error{redis_errc::protocol, "a bucket log sum of namespace " +
-                                                       std::string(namespace_id) +
-                                                       " does not parse"};
+          return redis_error{
+              redis_errc::protocol,
+              "a bucket log sum of namespace " + std::string(namespace_id) + " does not parse"};
         }
       }
       read = true;

@@ -123,8 +123,8 @@ TEST(AnalyticsApi, UsagePagesThroughEveryFieldAndReportsTheFieldCapsOverflow) {
   ASSERT_TRUE(wait_until([&] {
     auto connection = f.pool().acquire(1s);
     if (!connection) return false;
-    auto window = read_namespace_window(**connection, f.cfg(), ns.namespace_id,
-                                        window_kind::decision);
+    auto window =
+        read_namespace_window(**connection, f.cfg(), ns.namespace_id, window_kind::decision);
     return window && window->overflow && window->fields.size() + window->overflow->count == 50;
   }));
 
@@ -133,9 +133,9 @@ TEST(AnalyticsApi, UsagePagesThroughEveryFieldAndReportsTheFieldCapsOverflow) {
   std::string cursor;
   int pages = 0;
   do {
-    const auto page = server.get("/v1/analytics/indexes/usage?limit=7" +
-                                     (cursor.empty() ? "" : "&cursor=" + cursor),
-                                 "wide");
+    const auto page = server.get(
+        "/v1/analytics/indexes/usage?limit=7" + (cursor.empty() ? "" : "&cursor=" + cursor),
+        "wide");
     ASSERT_TRUE(page.is_object());
     ASSERT_LE(++pages, 5);
     EXPECT_EQ(page.at("total_fields"), k_cap);
@@ -144,7 +144,8 @@ TEST(AnalyticsApi, UsagePagesThroughEveryFieldAndReportsTheFieldCapsOverflow) {
       EXPECT_TRUE(seen.insert(std::string(field.at("field_name").as_string())).second);
     EXPECT_EQ(page.at("field_overflow").at("query_count"), 50 - k_cap);
     EXPECT_EQ(page.at("field_overflow").at("max_fields_per_namespace"), k_cap);
-    cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+    cursor =
+        page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
   } while (!cursor.empty());
   EXPECT_EQ(pages, 5);
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(k_cap));

@@ -62,8 +62,8 @@ class FieldCapTest : public ::testing::Test {
   }
 
   void await_drained() {
-    ASSERT_TRUE(wait_until([&] { return read_group_state(connection_, k_stream, "index-optimizer").drained(); },
-                           60s));
+    ASSERT_TRUE(wait_until(
+        [&] { return read_group_state(connection_, k_stream, "index-optimizer").drained(); }, 60s));
   }
 
   namespace_window_stats read(const config& cfg, const test_namespace& ns,

@@ -213,9 +213,9 @@ TEST_F(OptimizerServiceTest, CountsAboveTheThresholdBecomeExactlyTheExpectedInde
 // the rest by reason.
 TEST_F(OptimizerServiceTest, TheOverflowEntryIsNeverACandidateAndTheRecordStaysBounded) {
   constexpr int k_cap = 250;
-  optimizer_fixture f({.with_qdrant = true,
-                       .collections = {k_shop},
-                       .tweak = [](config& c) { c.ingest.max_fields_per_namespace = k_cap; }});
+  optimizer_fixture f({.with_qdrant = true, .collections = {k_shop}, .tweak = [](config& c) {
+                         c.ingest.max_fields_per_namespace = k_cap;
+                       }});
   f.create_namespace(k_shop, "shop", true);
   f.send_filters("shop", filters({{k_color, 101}}));
   ASSERT_TRUE(f.await_counts(k_shop, {{"color", 101}}));
@@ -249,8 +249,9 @@ TEST_F(OptimizerServiceTest, TheOverflowEntryIsNeverACandidateAndTheRecordStaysB
     EXPECT_TRUE(name == "color" || name.starts_with("rare_")) << name;
   }
   EXPECT_EQ(decision(record, k_shop, "color").at("result"), "created");
-  EXPECT_EQ(ns.at("omitted_decisions"),
-            (object{{"below_threshold", k_cap - 1 - static_cast<int>(k_recorded_skips_per_namespace)}}));
+  EXPECT_EQ(
+      ns.at("omitted_decisions"),
+      (object{{"below_threshold", k_cap - 1 - static_cast<int>(k_recorded_skips_per_namespace)}}));
   EXPECT_EQ(ns.at("counts").at("skipped"), k_cap - 1);
   EXPECT_EQ(record.at("totals").at("fields"), k_cap);
   EXPECT_LT(boost::json::serialize(record).size(), 400u * 1024);

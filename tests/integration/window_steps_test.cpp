@@ -192,8 +192,8 @@ TEST_F(WindowStepsTest, ReadsStayExactWhileAnotherSweeperFoldsBetweenTheirPages)
   std::thread sweeper([&] {
     auto other = connect_or_throw(redis_.endpoint());
     while (folding.load()) {
-      auto swept = sweep_windows(other, "io:", k_stream, window_specs(cfg_.window),
-                                 fold_delay(cfg_), 32, 1);
+      auto swept =
+          sweep_windows(other, "io:", k_stream, window_specs(cfg_.window), fold_delay(cfg_), 32, 1);
       if (!swept) break;
     }
   });

@@ -108,10 +108,11 @@ TEST(BucketLogReader, ReadsBackWhatTheWriterWrote) {
 // Redis' cmsgpack writes a sum it packed itself (a side sum with fields moved to the overflow
 // entry) with its own choices: whole numbers as doubles past 2^32, strings as bin, 16-bit arrays.
 TEST(BucketLogReader, ReadsTheFormsRedisCmsgpackWrites) {
-  const std::string entry = bytes({0xdc, 0x00, 0x03,                                // array 16
-                                   0xcb, 0x40, 0x59, 0x00, 0, 0, 0, 0, 0,            // 100.0
-                                   0xc4, 0x02, 'a', 'b',                              // bin 8
-                                   0x93, 0xd0, 0x05, 0xca, 0x41, 0x20, 0, 0, 0xff});  // 5, 10.0f, -1
+  const std::string entry =
+      bytes({0xdc, 0x00, 0x03,                                  // array 16
+             0xcb, 0x40, 0x59, 0x00, 0,    0,    0, 0, 0,       // 100.0
+             0xc4, 0x02, 'a',  'b',                             // bin 8
+             0x93, 0xd0, 0x05, 0xca, 0x41, 0x20, 0, 0, 0xff});  // 5, 10.0f, -1
   bucket_log_reader reader(entry);
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader.events(), 100u);

@@ -265,8 +265,9 @@ TEST(FilterDecoderFields, NoEventCanNameTheOverflowEntry) {
   EXPECT_EQ(field_list_reason(R"([")" + escaped + R"("])"), decode_reason::invalid_field);
   EXPECT_EQ(reason_of(R"({"must": [{"key": ")" + escaped + R"(", "match": {"value": 1}}]})"),
             decode_reason::invalid_field);
-  EXPECT_EQ(reason_of(R"({"AND": [{"field": ")" + escaped + R"(", "operator": "eq", "value": 1}]})"),
-            decode_reason::invalid_field);
+  EXPECT_EQ(
+      reason_of(R"({"AND": [{"field": ")" + escaped + R"(", "operator": "eq", "value": 1}]})"),
+      decode_reason::invalid_field);
 }
 
 TEST(FilterDecoderFields, MessageNamesTheBadEntry) {

@@ -170,8 +170,8 @@ TEST(IndexAnalytics, UsageNamesTheOverflowEntryAndItsCap) {
 }
 
 TEST(IndexAnalyticsQuery, FieldCursorsRoundTripAnyNameAndRejectForeignText) {
-  for (const field_cursor& cursor :
-       {field_cursor{0, ""}, field_cursor{12, "a.b[].c"}, field_cursor{UINT64_MAX, "caf\xc3\xa9 \x7f"}}) {
+  for (const field_cursor& cursor : {field_cursor{0, ""}, field_cursor{12, "a.b[].c"},
+                                     field_cursor{UINT64_MAX, "caf\xc3\xa9 \x7f"}}) {
     const auto text = encode_field_cursor(cursor);
     EXPECT_EQ(text.find_first_not_of("0123456789abcdef."), std::string::npos) << text;
     EXPECT_EQ(decode_field_cursor(text), cursor);
