@@ -81,9 +81,10 @@ std::array<bool, 2> batch_aggregate::add_event(std::string_view namespace_id,
       // A field new to this bucket is the moment to consider a sample: once per field and bucket
       // rather than per event.
       auto& samples = ns->second.samples;
-      if (!raw_filter.empty() && !samples.contains(field.path) && wants_sample &&
-          wants_sample(namespace_id, field.path)) {
+      if (!raw_filter.empty() && sample_count_ < k_commit_max_samples &&
+          !samples.contains(field.path) && wants_sample && wants_sample(namespace_id, field.path)) {
         compact_json_sample(raw_filter, k_sample_bytes, samples[field.path]);
+        ++sample_count_;
       }
     }
     add_observation(it->second, field, event, ts_ms);
@@ -342,6 +343,7 @@ void batch_aggregate::clear() {
   dead_letters_.clear();
   counted_events_ = 0;
   paths_ = 0;
+  sample_count_ = 0;
   late_events_ = {};
 }
 

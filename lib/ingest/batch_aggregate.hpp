@@ -57,6 +57,11 @@ void set_held_elsewhere(commit_request& request, std::int64_t held_elsewhere);
 // refused), so bounding them bounds the script's time however many fields producers invent.
 inline constexpr std::size_t k_commit_max_paths = 500;
 
+// Sample filters one batch carries at most (each up to 2 KiB, one per field new to the batch):
+// a batch of new fields would otherwise bring one each. A field left without one gets it in a
+// later batch, since the sample policy keeps asking until a sample is committed.
+inline constexpr std::size_t k_commit_max_samples = 64;
+
 // The batch between two commits: every entry id to acknowledge, the counts of the counted events
 // pre-aggregated per namespace, window, bucket and field, and the dead letters. Pure: the
 // consumer fills it and encodes it into one commit script call.
@@ -141,6 +146,7 @@ class batch_aggregate {
   std::vector<dead_letter_entry> dead_letters_;
   std::uint64_t counted_events_ = 0;
   std::size_t paths_ = 0;
+  std::size_t sample_count_ = 0;
   std::array<std::uint64_t, 2> late_events_{};
 };
 

@@ -171,6 +171,23 @@ TEST(BatchAggregate, AsksForASampleOncePerFieldAndCompactsIt) {
             request.args.end());
 }
 
+// A batch of new fields carries at most k_commit_max_samples samples; the fields left without
+// one are asked about again in the next batch.
+TEST(BatchAggregate, CarriesAtMostKCommitMaxSamplesSamples) {
+  batch_aggregate batch(k_windows);
+  const batch_aggregate::sample_wanted always = [](std::string_view, std::string_view) {
+    return true;
+  };
+  for (std::size_t i = 0; i < 2 * k_commit_max_samples; ++i) {
+    batch.add_event("ns_a", event_with({{"f" + std::to_string(i), index_type::keyword, 0}}), k_now,
+                    k_now, "{}", always);
+  }
+  EXPECT_EQ(batch.samples().size(), k_commit_max_samples);
+  batch.clear();
+  batch.add_event("ns_a", event_with({{"f0", index_type::keyword, 0}}), k_now, k_now, "{}", always);
+  EXPECT_EQ(batch.samples().size(), 1u);
+}
+
 TEST(BatchAggregate, EncodesIdsWithTheirRangeAndDeclaresEveryKey) {
   batch_aggregate batch(k_windows);
   batch.add_entry({5, 1});
