@@ -40,7 +40,7 @@ std::optional<redis_memory_sample> parse_info_memory(std::string_view info);
 struct memory_headroom_policy {
   double pause_at = 0.95;      // used_memory >= 95 % of maxmemory: commits pause
   double resume_below = 0.90;  // used_memory < 90 % of maxmemory: commits resume
-  // A consumer samples INFO memory this often (about 20 µs of Redis time per sample), and more
+  // A consumer samples INFO memory this often (at most 0.1 ms of Redis time per sample), and more
   // often near the line, where one second of commits could cross it.
   std::chrono::milliseconds interval{1000};
   std::chrono::milliseconds interval_near{100};

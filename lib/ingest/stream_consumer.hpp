@@ -39,8 +39,8 @@ struct consumer_shared {
 
 // The consumer of one stream: one thread, one event_decoder and two blocking hiredis
 // connections: the stream connection carries the reads and the commits, pipelined; the lookup
-// connection carries everything else (namespace lookups, reclaiming, sweeps, group samples), so a
-// lookup never has to wait behind the stream connection's outstanding replies.
+// connection carries everything else (namespace lookups, reclaiming, sweeps, group and memory
+// samples), so a lookup never has to wait behind the stream connection's outstanding replies.
 // Loop: read (own pending entries after a (re)connect or a lost commit, else reclaimed idle
 // entries and new ones), decode, resolve the namespace, pre-aggregate; every
 // ingest.commit_interval or ingest.commit_max_events commit the batch in one atomic script

@@ -144,6 +144,7 @@ TEST(IngestDaemon, CommitsPauseNearRedisMaxmemoryAndResumeWithNothingLost) {
             std::string::npos)
       << readyz.body;
   EXPECT_EQ(metric(d, "index_optimizer_ingest_commits_paused"), 1);
+  EXPECT_EQ(readiness_check(readyz, "ingest").at("ok"), true) << "paused, not stalled";
 
   auto producer = connect_or_throw(redis.endpoint());
   add_events(producer, k_stream, std::vector<entry_fields>(1000, k_event_of_shop));
@@ -170,6 +171,19 @@ TEST(IngestDaemon, CommitsPauseNearRedisMaxmemoryAndResumeWithNothingLost) {
   const auto out = d.output();
   EXPECT_EQ(occurrences(out, "commits are paused"), 1u) << "one log line per change";
   EXPECT_EQ(occurrences(out, "commits resume"), 1u) << out;
+}
+
+// A Redis user without INFO permission: no guard (one warning), and counting goes on.
+TEST(IngestDaemon, WithoutPermissionForInfoTheGuardIsOffAndCountingGoesOn) {
+  redis_server redis;
+  redis.cli({"ACL", "SETUSER", "default", "-info"});
+  daemon_process d(daemon_config(), redis.url());
+  create_namespace(d, "shop");
+  auto producer = connect_or_throw(redis.endpoint());
+  add_events(producer, k_stream, std::vector<entry_fields>(10, k_event_of_shop));
+  EXPECT_TRUE(wait_until([&] { return count_of_a(d, "shop") == 10; })) << d.output();
+  EXPECT_EQ(occurrences(d.output(), "cannot read INFO memory"), 1u) << d.output();
+  EXPECT_EQ(metric(d, "index_optimizer_ingest_commits_paused"), 0);
 }
 
 // Redis restarted without persistence: the namespaces, the stream and its group are gone. The
