@@ -28,6 +28,8 @@ std::string_view to_string(operation_outcome outcome) noexcept {
       return "unknown";
     case operation_outcome::not_attempted:
       return "not_attempted";
+    case operation_outcome::not_sent:
+      return "not_sent";
   }
   return "unknown";
 }
@@ -117,6 +119,7 @@ boost::json::object to_json(const std::vector<operation_report>& reports) {
   boost::json::object out{{"applied", boost::json::array{}},
                           {"failed", boost::json::array{}},
                           {"unknown", boost::json::array{}},
+                          {"not_sent", boost::json::array{}},
                           {"not_attempted", boost::json::array{}}};
   for (const auto& report : reports) {
     const auto& op = report.operation;

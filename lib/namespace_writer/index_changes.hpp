@@ -38,6 +38,9 @@ enum class operation_outcome {
   failed,         // Qdrant refused or failed it and does not have its result
   unknown,        // the call failed and Qdrant's state could not be read back
   not_attempted,  // an earlier operation failed, so this one was never sent
+  // It was called but never reached Qdrant (connection refused, circuit breaker open, too many
+  // callers waiting), so Qdrant certainly does not have its result.
+  not_sent,
 };
 std::string_view to_string(operation_outcome outcome) noexcept;
 
@@ -55,8 +58,8 @@ bool operation_visible(const index_operation& operation, const boost::json::obje
 
 // The index list to store after some operations were applied: `indexes` with every applied
 // operation folded in. Unknown outcomes never make the list claim an index: an unknown delete
-// or rebuild removes the entry, an unknown create adds nothing. Failed and not-attempted ones
-// leave the entry as it was.
+// or rebuild removes the entry, an unknown create adds nothing. Failed, not-sent and
+// not-attempted ones leave the entry as it was.
 std::vector<payload_index_config> fold_reports(std::vector<payload_index_config> indexes,
                                                const std::vector<operation_report>& reports);
 
@@ -70,8 +73,9 @@ std::vector<index_operation> restore_operations(const std::vector<operation_repo
 bool all_applied(const std::vector<operation_report>& reports) noexcept;
 bool any_touched(const std::vector<operation_report>& reports) noexcept;
 
-// {"applied": [...], "failed": [...], "unknown": [...], "not_attempted": [...]}, each entry
-// {"field_name", "action", "type", "field_schema" (the Qdrant form sent), "error"?}.
+// {"applied": [...], "failed": [...], "unknown": [...], "not_sent": [...],
+// "not_attempted": [...]}, each entry {"field_name", "action", "type", "field_schema" (the Qdrant
+// form sent), "error"?}.
 boost::json::object to_json(const std::vector<operation_report>& reports);
 
 }  // namespace index_optimizer

@@ -51,24 +51,18 @@ bool definitely_not_applied(const qdrant_error& error) noexcept {
          error.status < 500 && error.status != 408;
 }
 
-std::string describe(const qdrant_error& error) {
-  std::string text = error.message;
-  if (error.what == qdrant_error::kind::http_status) {
-    text = "HTTP " + std::to_string(error.status) + (text.empty() ? "" : ": " + text);
-  }
-  return text;
-}
-
 std::string failure_message(const std::string& collection,
                             const std::vector<operation_report>& reports) {
   std::string first;
   for (const auto& report : reports) {
     if (report.outcome == operation_outcome::failed ||
-        report.outcome == operation_outcome::unknown) {
+        report.outcome == operation_outcome::unknown ||
+        report.outcome == operation_outcome::not_sent) {
+      const char* what = report.outcome == operation_outcome::unknown    ? "has an unknown outcome"
+                         : report.outcome == operation_outcome::not_sent ? "was not sent"
+                                                                         : "failed";
       first = std::string(to_string(report.operation.action)) + " index on '" +
-              report.operation.index.field_name + "' " +
-              (report.outcome == operation_outcome::unknown ? "has an unknown outcome" : "failed") +
-              ": " + report.error;
+              report.operation.index.field_name + "' " + what + ": " + report.error;
       break;
     }
   }
@@ -83,6 +77,25 @@ validation_error collection_change_error(const namespace_model& current, const s
           "Value error, qdrant_collection cannot be changed: the indexes of namespace '" +
               current.namespace_id + "' live in collection '" + from +
               "'. Create a new namespace for collection '" + to + "'"};
+}
+
+// Whether the request may begin changing things (see effects_gate); no gate: always.
+bool may_begin_effects(effects_gate* gate) {
+  return gate == nullptr || gate->begin_effects();
+}
+
+namespace_write_result expired(namespace_write_result result) {
+  result.status = write_status::expired;
+  result.message =
+      "http.request_timeout passed before the change began; nothing was changed. Retry";
+  return result;
+}
+
+namespace_write_result qdrant_refused(namespace_write_result result, const qdrant_error& error) {
+  result.status = write_status::qdrant_unavailable;
+  result.retry_after = error.retry_after.value_or(std::chrono::seconds(1));
+  result.message = "Qdrant was not called, nothing was changed: " + error.message;
+  return result;
 }
 
 bool same_fields(const std::vector<operation_report>& touched, const index_operation& op) {
@@ -117,6 +130,10 @@ std::string_view to_string(write_status status) noexcept {
       return "unavailable";
     case write_status::corrupt:
       return "corrupt";
+    case write_status::qdrant_unavailable:
+      return "qdrant_unavailable";
+    case write_status::expired:
+      return "expired";
   }
   return "unknown";
 }
@@ -125,9 +142,16 @@ namespace_writer::namespace_writer(std::shared_ptr<namespace_registry> registry,
                                    qdrant_gateway* qdrant, namespace_writer_options options)
     : registry_(std::move(registry)), qdrant_(qdrant), options_(std::move(options)) {}
 
+std::optional<qdrant_permit> namespace_writer::reserve_qdrant(namespace_write_result& result) {
+  auto permit = qdrant_->reserve();
+  if (permit) return std::move(permit.value());
+  result = qdrant_refused(std::move(result), permit.error());
+  return std::nullopt;
+}
+
 std::vector<operation_report> namespace_writer::apply(
     const std::string& collection, const std::vector<index_operation>& operations,
-    namespace_lock* lock) {
+    namespace_lock* lock, std::optional<qdrant_error>* refused) {
   std::vector<operation_report> reports;
   reports.reserve(operations.size());
   for (const auto& op : operations)
@@ -149,7 +173,12 @@ std::vector<operation_report> namespace_writer::apply(
       continue;
     }
     report.error = describe(sent.error());
-    if (definitely_not_applied(sent.error())) {
+    if (!sent.error().request_sent) {
+      // Never reached Qdrant (connection refused, circuit breaker open, no place): nothing to
+      // read back, Qdrant does not have it.
+      report.outcome = operation_outcome::not_sent;
+      if (refused != nullptr && sent.error().not_admitted()) *refused = sent.error();
+    } else if (definitely_not_applied(sent.error())) {
       report.outcome = operation_outcome::failed;
     } else {
       // A timed-out or dropped call may still have been applied: ask Qdrant what it has.
@@ -199,9 +228,14 @@ std::vector<operation_report> namespace_writer::restore(
   return out;
 }
 
-namespace_write_result namespace_writer::create(const namespace_model& model) {
+namespace_write_result namespace_writer::create(const namespace_model& model, effects_gate* gate) {
   namespace_write_result result;
   result.collection = qdrant_collection_name(model);
+  std::optional<qdrant_permit> permit;
+  if (qdrant_ != nullptr) {
+    permit = reserve_qdrant(result);
+    if (!permit) return result;
+  }
 
   auto owner = registry_->id_for_name(model.namespace_name);
   if (!owner) return failure(std::move(result), owner.error());
@@ -215,6 +249,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
     auto info = qdrant_->collection_info(result.collection);
     if (!info) {
       const auto& error = info.error();
+      if (error.not_admitted()) return qdrant_refused(std::move(result), error);
       if (error.what == qdrant_error::kind::http_status && error.status == 404) {
         result.status = write_status::collection_missing;
         result.message = "Qdrant has no collection '" + result.collection +
@@ -236,7 +271,10 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
           {entry == nullptr ? index_action::create : index_action::recreate, index});
     }
     result.collection_info = std::move(info).value();
-    result.reports = apply(result.collection, operations, nullptr);
+    if (!may_begin_effects(gate)) return expired(std::move(result));
+    std::optional<qdrant_error> refused;
+    result.reports = apply(result.collection, operations, nullptr, &refused);
+    if (refused && !any_touched(result.reports)) return qdrant_refused(std::move(result), *refused);
     if (!all_applied(result.reports)) {
       result.status = write_status::qdrant_failed;
       result.message = failure_message(result.collection, result.reports) +
@@ -245,6 +283,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
       return result;
     }
   } else {
+    if (!may_begin_effects(gate)) return expired(std::move(result));
     log_info("qdrant not configured (catalog-only): namespace stored without creating indexes",
              {{"namespace_id", model.namespace_id}, {"collection", result.collection}});
   }
@@ -259,8 +298,11 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
 namespace_write_result namespace_writer::update(std::string_view namespace_id,
                                                 const namespace_change& change,
                                                 std::optional<std::int64_t> if_match,
-                                                const namespace_model* snapshot) {
+                                                const namespace_model* snapshot,
+                                                effects_gate* gate) {
   namespace_write_result result;
+  // Held from before the lock until this call returns when the change needs Qdrant.
+  std::optional<qdrant_permit> permit;
   if (snapshot != nullptr && (!if_match || snapshot->version == *if_match)) {
     auto outcome = change(*snapshot);
     if (const auto* target = std::get_if<namespace_model>(&outcome)) {
@@ -272,6 +314,13 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
         result.collection = qdrant_collection_name(*snapshot);
         result.model = *snapshot;
         return result;
+      }
+      // Refused at once, without queueing for the lock, when Qdrant is refused.
+      if (qdrant_ != nullptr &&
+          !index_operations(diff_indexes(snapshot->payload_indexes, target->payload_indexes))
+               .empty()) {
+        permit = reserve_qdrant(result);
+        if (!permit) return result;
       }
     }
     // A real change or a refusal: decided under the lock, against what is stored then.
@@ -361,9 +410,26 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
     for (auto& op : restore_operations(stray, target.payload_indexes))
       operations.push_back(std::move(op));
 
+    if (qdrant_ != nullptr && !operations.empty() && !permit) {
+      permit = reserve_qdrant(result);
+      if (!permit) {
+        undo();
+        return result;
+      }
+    }
+    // The first Qdrant call or Redis write of this change.
+    if (!may_begin_effects(gate)) {
+      undo();
+      return expired(std::move(result));
+    }
+
     std::vector<operation_report> reports;
     if (qdrant_ != nullptr && !operations.empty()) {
-      reports = apply(result.collection, operations, &lock.value());
+      std::optional<qdrant_error> refused;
+      reports = apply(result.collection, operations, &lock.value(), &refused);
+      if (refused && !any_touched(reports) && touched.empty()) {
+        return qdrant_refused(std::move(result), *refused);
+      }
       for (const auto& report : reports) {
         if (report.outcome == operation_outcome::applied ||
             report.outcome == operation_outcome::unknown) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "effects_gate/effects_gate.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_lock.hpp"
@@ -38,6 +40,12 @@ enum class write_status {
   qdrant_failed,       // an index operation failed; `reports` lists each, `model` what is stored
   unavailable,         // Redis failed, or (create) Qdrant could not be asked
   corrupt,             // the stored document does not parse
+  // Qdrant was not called: its circuit breaker is open or qdrant.max_concurrent_requests
+  // callers already wait on it. Nothing changed; `retry_after` says when to try again.
+  qdrant_unavailable,
+  // The request's effects gate was closed (http.request_timeout passed) before the change began.
+  // Nothing changed.
+  expired,
 };
 
 struct namespace_write_result {
@@ -55,6 +63,7 @@ struct namespace_write_result {
   // create: the collection as read before creating indexes (its points_count is the new
   // namespace's document_count).
   std::optional<qdrant_collection_info> collection_info;
+  std::optional<std::chrono::seconds> retry_after;  // qdrant_unavailable
 };
 
 struct namespace_writer_options {
@@ -75,6 +84,14 @@ struct namespace_writer_options {
 //   taken meanwhile, Redis failed), the applied operations are undone in Qdrant.
 // Without a Qdrant gateway (catalog-only mode) changes are stored directly.
 //
+// A change that needs Qdrant first reserves a place among Qdrant's callers (the bulkhead), before
+// it queues for the lock, and holds it until it returns: when Qdrant's circuit breaker is open or
+// every place is taken it answers qdrant_unavailable at once, having changed nothing. With an
+// effects gate (an HTTP request's), the first Qdrant call or Redis write waits for
+// gate->begin_effects(): once the request's deadline has passed the change answers `expired`
+// having changed nothing; once it began, it runs to its end (bounded by the Redis and Qdrant
+// timeouts) and the caller is given its outcome.
+//
 // Both the admin API and the optimizer write through here, so an index the optimizer adds and a
 // PATCH from an operator are serialised per namespace and never lose each other's update. The
 // optimizer adds an index with
@@ -89,7 +106,7 @@ class namespace_writer {
   // Stores a new namespace (version 1). With Qdrant: the collection must exist; the model's
   // indexes that Qdrant does not already have (exactly) are created first; when one fails,
   // nothing is stored and the ones created stay in Qdrant (listed in `reports`).
-  namespace_write_result create(const namespace_model& model);
+  namespace_write_result create(const namespace_model& model, effects_gate* gate = nullptr);
 
   // Changes namespace `namespace_id` with `change`. `if_match`: the version the caller based the
   // change on (an ETag); version_mismatch when the stored one differs.
@@ -101,15 +118,22 @@ class namespace_writer {
   // optimizer run or another client's index build).
   namespace_write_result update(std::string_view namespace_id, const namespace_change& change,
                                 std::optional<std::int64_t> if_match = std::nullopt,
-                                const namespace_model* snapshot = nullptr);
+                                const namespace_model* snapshot = nullptr,
+                                effects_gate* gate = nullptr);
 
   bool catalog_only() const noexcept { return qdrant_ == nullptr; }
   namespace_registry& registry() noexcept { return *registry_; }
 
  private:
+  // `refused` (optional) is set when an operation was refused before sending (circuit breaker,
+  // bulkhead), with that refusal.
   std::vector<operation_report> apply(const std::string& collection,
                                       const std::vector<index_operation>& operations,
-                                      namespace_lock* lock);
+                                      namespace_lock* lock,
+                                      std::optional<qdrant_error>* refused = nullptr);
+  // A place for this thread's Qdrant calls; nullopt with `result` set to qdrant_unavailable when
+  // Qdrant is refused.
+  std::optional<qdrant_permit> reserve_qdrant(namespace_write_result& result);
   // Best effort: brings the touched fields back to `target`; failures are logged.
   std::vector<operation_report> restore(const std::string& collection,
                                         const std::vector<operation_report>& touched,

@@ -20,13 +20,6 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-std::string describe(const qdrant_error& error) {
-  std::string text = std::string(to_string(error.what));
-  if (error.what == qdrant_error::kind::http_status) text += " " + std::to_string(error.status);
-  if (!error.message.empty()) text += ": " + error.message;
-  return text;
-}
-
 object error_json(const qdrant_error& error) {
   object detail;
   detail.emplace("kind", to_string(error.what));
@@ -36,7 +29,18 @@ object error_json(const qdrant_error& error) {
     detail.emplace("status", nullptr);
   }
   detail.emplace("message", error.message);
+  // false: Qdrant never got the request (it could not be reached, or the call was refused by
+  // the circuit breaker or the bulkhead), so it changed nothing.
+  detail.emplace("request_sent", error.request_sent);
   return {{"error", std::move(detail)}};
+}
+
+// A field whose Qdrant calls were refused before sending (circuit breaker open, every place
+// taken): nothing was done for it; the next run tries it again.
+void not_admitted(field_step& step, const qdrant_error& error) {
+  step.result = field_result::not_attempted;
+  step.error = describe(error) + "; the next run tries it again";
+  step.qdrant = error_json(error);
 }
 
 // "1.19.0" -> {1, 19}; nullopt for anything else.
@@ -220,6 +224,13 @@ void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_ke
     return;
   }
 
+  // One place among Qdrant's callers for this field's calls, taken before the lock so that a
+  // refused Qdrant costs nothing.
+  auto permit = env_.qdrant->reserve();
+  if (!permit) {
+    not_admitted(step, permit.error());
+    return;
+  }
   // The namespace API's write lock: a PATCH and this claim never interleave their Qdrant calls.
   auto lock =
       namespace_lock::acquire(*env_.redis, env_.registry->keys().lock(ns.namespace_id), env_.lock);
@@ -244,6 +255,10 @@ void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_ke
   // Qdrant's state now, not at planning time: a previous leader that died after its PUT, or an
   // operator, may have built the index since.
   auto info = env_.qdrant->collection_info(ns.collection);
+  if (!info && info.error().not_admitted()) {
+    not_admitted(step, info.error());
+    return;
+  }
   if (!info) {
     step.result = field_result::failed;
     step.error =
@@ -279,6 +294,10 @@ void optimizer_runner::claim(const namespace_run& ns, field_step& step, lease_ke
   }
   auto created =
       env_.qdrant->create_index(ns.collection, index.field_name, qdrant_field_schema(index));
+  if (!created && created.error().not_admitted()) {
+    not_admitted(step, created.error());
+    return;
+  }
   if (!created) {
     step.result = field_result::failed;
     step.error = "Qdrant did not create the index: " + describe(created.error());
@@ -434,11 +453,15 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
   }
   if (interrupted) return finish(run_status::interrupted);
 
+  // A field left not_attempted by a finished run was refused by Qdrant's circuit breaker or
+  // bulkhead: the run did not do everything it planned either.
   bool any_failure = false;
   for (const auto& ns : run.namespaces) {
     if (ns.status == namespace_status::failed) any_failure = true;
     for (const auto& step : ns.fields) {
-      if (step.result == field_result::failed) any_failure = true;
+      if (step.result == field_result::failed || step.result == field_result::not_attempted) {
+        any_failure = true;
+      }
     }
   }
   return finish(any_failure ? run_status::partial : run_status::succeeded);
