@@ -11,6 +11,7 @@
 #include <future>
 #include <string>
 
+#include "daemon_namespaces.hpp"
 #include "fakes/fake_qdrant.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
@@ -49,19 +50,8 @@ class NamespaceRequestDeadlineTest : public ::testing::Test {
  protected:
   NamespaceRequestDeadlineTest()
       : qdrant_(fake_options()), a_(config_for(qdrant_, 1), redis_.url()) {
-    create(a_, "shop", "products");
-    create(a_, "blocking", "blocker");
-  }
-
-  static void create(daemon_process& daemon, const std::string& name,
-                     const std::string& collection) {
-    const auto r = daemon.request("POST", "/v1/namespaces",
-                                  R"({"namespace_name": ")" + name +
-                                      R"(", "feature_extractors": [],
-                                       "infrastructure": {"qdrant_collection": ")" +
-                                      collection + R"("}})",
-                                  k_admin);
-    ASSERT_EQ(r.status, 200u) << r.body;
+    create_namespace_on(a_, "shop", "products");
+    create_namespace_on(a_, "blocking", "blocker");
   }
 
   // A PATCH that adds an index on the hanging fake: it takes the worker for a few seconds.

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon_namespaces.hpp"
 #include "fakes/fake_qdrant.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
@@ -49,13 +50,7 @@ class QdrantIsolationTest : public ::testing::Test {
   }
 
   void create(const std::string& name, const std::string& collection) {
-    const auto r = daemon_.request("POST", "/v1/namespaces",
-                                   R"({"namespace_name": ")" + name +
-                                       R"(", "feature_extractors": [],
-                                        "infrastructure": {"qdrant_collection": ")" +
-                                       collection + R"("}})",
-                                   k_admin);
-    ASSERT_EQ(r.status, 200u) << r.body;
+    create_namespace_on(daemon_, name, collection);
   }
 
   http_result add_index(const std::string& name, const std::string& field,
