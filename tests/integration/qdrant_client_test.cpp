@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -634,6 +635,24 @@ TEST_F(QdrantClientTest, TimeoutsOpenTheCircuitBreakerAndAnAnsweredProbeClosesIt
   EXPECT_EQ(client().circuit(), qdrant::circuit_state::closed);
   EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_circuit_state", {{"state", "closed"}}),
             1.0);
+}
+
+// Qdrant got the first attempt (and went away without answering); the retry cannot connect.
+// The call may have been applied, so it is not reported as unsent.
+TEST_F(QdrantClientTest, ACallWhoseEarlierAttemptReachedQdrantCountsAsSentThoughARetryIsRefused) {
+  auto c = config();
+  c.max_retries = 1;
+  client_ = make_client(c);
+  qdrant_.set_response_delay(60s);
+  auto call = std::async(std::launch::async, [&] { return client().delete_index("ns_a", "city"); });
+  ASSERT_TRUE(wait_until([&] { return qdrant_.count_requests("DELETE") == 1u; }, 10s));
+  qdrant_.stop();  // the pending answer's connection closes, the port refuses from now on
+  const auto deleted = call.get();
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_TRUE(deleted.error().request_sent) << describe(deleted.error());
+  EXPECT_EQ(deleted.error().message.rfind("cannot connect", 0), 0u) << deleted.error().message;
+  EXPECT_EQ(calls("delete_index", "unreachable"), 1);
+  EXPECT_EQ(calls("delete_index", "not_sent"), 0);
 }
 
 // An error status is an answer: Qdrant is there, so 5xx never trips the breaker (retries and the

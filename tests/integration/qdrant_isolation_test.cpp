@@ -117,6 +117,8 @@ TEST_F(QdrantBulkheadTest, WhileEveryQdrantPlaceHangsReadsAnswerAndQdrantChanges
   usage_headers["X-Namespace"] = "shop";
   r = quickly([&] { return daemon_.get("/v1/analytics/indexes/usage", usage_headers); });
   EXPECT_EQ(r.status, 200u) << r.body;
+  r = quickly([&] { return daemon_.get("/v1/analytics/indexes/suggestions", usage_headers); });
+  EXPECT_EQ(r.status, 200u) << r.body;
   r = quickly([&] { return daemon_.get("/v1/optimizer/runs", k_admin); });
   EXPECT_EQ(r.status, 200u) << r.body;
   // A change that needs no Qdrant call.
