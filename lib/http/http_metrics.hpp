@@ -20,6 +20,10 @@ class http_metrics {
   prometheus::Gauge& in_flight() { return in_flight_; }
   prometheus::Gauge& open_connections() { return connections_; }
   prometheus::Counter& rejected_connections() { return rejected_; }
+  // A request answered 503 at http.request_timeout (`stage` queued: its handler never ran;
+  // running: it ran and had changed nothing), or whose deadline passed while its handler was
+  // applying changes (awaited: its own answer is sent when it finishes).
+  void request_timeout(std::string_view stage);
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
@@ -27,6 +31,7 @@ class http_metrics {
   prometheus::Gauge& in_flight_;
   prometheus::Gauge& connections_;
   prometheus::Counter& rejected_;
+  prometheus::Family<prometheus::Counter>& timeouts_;
 };
 
 }  // namespace index_optimizer::http
