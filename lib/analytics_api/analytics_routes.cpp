@@ -24,7 +24,9 @@ http::api_response validation_failure(const std::vector<validation_error>& error
 
 http::api_response unavailable(std::string_view what, const std::string& why) {
   log_warn("analytics request failed", {{"step", what}, {"error", why}});
-  return http::error_response(503, std::string(what) + " is unavailable; retry later");
+  return http::with_retry_after(
+      http::error_response(503, std::string(what) + " is unavailable; retry later"),
+      std::chrono::seconds(1));
 }
 
 // The namespace named by X-Namespace, or the response that explains why there is none.

@@ -226,7 +226,9 @@ http::router application::state::build_router() {
            if (health_registry::all_ok(results)) {
              return http::json_response(200, {{"status", "ready"}, {"checks", checks}});
            }
-           return http::error_response(503, "Not ready: " + failing, {{"checks", checks}});
+           return http::with_retry_after(
+               http::error_response(503, "Not ready: " + failing, {{"checks", checks}}),
+               std::chrono::seconds(1));
          }});
   r.add({verb::get, "/metrics", permission::read,
          [this](http::api_request&) {

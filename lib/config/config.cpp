@@ -827,6 +827,9 @@ class loader {
 
   void validate_qdrant() {
     auto& qdrant = cfg_.qdrant;
+    qdrant.concurrency_limit = qdrant.max_concurrent_requests > 0
+                                   ? qdrant.max_concurrent_requests
+                                   : std::max(1, cfg_.http.worker_threads / 2);
     qdrant.endpoint.reset();
     if (!qdrant.url.empty()) {
       auto endpoint = parse_qdrant_url(qdrant.url);

@@ -136,8 +136,18 @@ struct qdrant_config {
   config_duration request_timeout = std::chrono::seconds(30);
   config_duration index_timeout = std::chrono::minutes(10);  // waiting for one index build
   int max_retries = 3;
+  // Threads that may wait on Qdrant at once (the bulkhead); more are refused at once with 503, so
+  // a hanging Qdrant never holds every HTTP worker. 0: half of http.worker_threads, at least 1.
+  int max_concurrent_requests = 0;
+  // Consecutive attempts that timed out or failed to connect before the circuit breaker opens
+  // and Qdrant calls are refused without being sent, for circuit_breaker_cooldown at a time.
+  int circuit_breaker_failures = 5;
+  config_duration circuit_breaker_cooldown = std::chrono::seconds(30);
 
   std::optional<qdrant_endpoint> endpoint;  // derived from url; nullopt = catalog-only
+  // Derived: max_concurrent_requests, or half of http.worker_threads when that is 0. Matches the
+  // defaults here so a default-constructed config (tests) is usable as it is.
+  int concurrency_limit = 8;
 
   bool operator==(const qdrant_config&) const = default;
 };

@@ -161,6 +161,12 @@ std::vector<std::string> config_warnings(const config& cfg) {
     if (!endpoint.tls() && !cfg.qdrant.ca_file.empty()) {
       warnings.push_back("qdrant.ca_file is ignored because qdrant.url is http://");
     }
+    if (cfg.qdrant.concurrency_limit >= cfg.http.worker_threads) {
+      warnings.push_back(
+          "qdrant.max_concurrent_requests (" + std::to_string(cfg.qdrant.concurrency_limit) +
+          ") is not below http.worker_threads (" + std::to_string(cfg.http.worker_threads) +
+          "): a hanging Qdrant can hold every HTTP worker and stall the Redis-only routes");
+    }
   }
   if (cfg.optimizer.dry_run) {
     warnings.push_back(

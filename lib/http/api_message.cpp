@@ -1,6 +1,9 @@
 #include "http/api_message.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <algorithm>
 
 #include "validation_error/validation_error.hpp"
 
@@ -65,6 +68,36 @@ api_response error_response(unsigned status, std::string_view message,
   return json_response(
       status, error_envelope(static_cast<int>(status), error_type_for_status(status), message,
                              std::move(details)));
+}
+
+namespace {
+
+bool is_retry_after(const std::pair<std::string, std::string>& header) {
+  return boost::beast::iequals(header.first, "Retry-After");
+}
+
+}  // namespace
+
+api_response with_retry_after(api_response response, std::chrono::seconds after) {
+  std::erase_if(response.headers, is_retry_after);
+  response.headers.emplace_back("Retry-After",
+                                std::to_string(std::max<std::int64_t>(1, after.count())));
+  return response;
+}
+
+void ensure_retry_after(api_response& response) {
+  if (response.status != 503) return;
+  if (std::any_of(response.headers.begin(), response.headers.end(), is_retry_after)) return;
+  response.headers.emplace_back("Retry-After", "1");
+}
+
+api_response request_timeout_response(std::chrono::milliseconds timeout) {
+  return with_retry_after(
+      error_response(503,
+                     "The request was not handled within " + std::to_string(timeout.count()) +
+                         " ms (http.request_timeout): nothing was changed; retry later",
+                     {{"reason", "request_timeout"}}),
+      std::chrono::seconds(1));
 }
 
 }  // namespace index_optimizer::http

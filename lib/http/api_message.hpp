@@ -4,7 +4,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "auth_types/auth_types.hpp"
+#include "effects_gate/effects_gate.hpp"
 
 namespace index_optimizer::http {
 
@@ -31,9 +34,14 @@ struct api_request {
   std::map<std::string, std::string> path_params;  // from the route template
   caller_identity caller;
   std::string remote_address;
+  // Shared with the server's http.request_timeout timer: a handler calls begin_effects() before
+  // its first Redis write or Qdrant call, and changes nothing when that returns false (the
+  // request is being answered 503). Null: no deadline (inline routes, tests).
+  std::shared_ptr<effects_gate> gate;
 
   // Header value by case-insensitive name; nullopt when absent.
   std::optional<std::string_view> header(std::string_view name) const;
+  [[nodiscard]] bool begin_effects() const { return gate == nullptr || gate->begin_effects(); }
 };
 
 struct api_response {
@@ -53,5 +61,14 @@ std::string_view error_type_for_status(unsigned status) noexcept;
 // {"success": false, "status": N, "error": {"message", "type", "details"}}.
 api_response error_response(unsigned status, std::string_view message,
                             boost::json::object details = {});
+
+// Sets Retry-After (delta-seconds, at least 1), replacing one already there.
+api_response with_retry_after(api_response response, std::chrono::seconds after);
+// A 503 without Retry-After gets `Retry-After: 1`: every 503 tells the client when to retry.
+void ensure_retry_after(api_response& response);
+
+// The 503 a request gets when http.request_timeout (`timeout`) passed before its handler began
+// changing anything: nothing was changed, retrying is safe.
+api_response request_timeout_response(std::chrono::milliseconds timeout);
 
 }  // namespace index_optimizer::http

@@ -47,7 +47,17 @@ http_metrics::http_metrics(prometheus::Registry& registry)
               .Help("Requests outside auth.open_paths answered 503 on a connection admitted on a "
                     "slot reserved for them (http.reserved_connections).")
               .Register(registry)
-              .Add({})) {}
+              .Add({})),
+      timeouts_(prometheus::BuildCounter()
+                    .Name("index_optimizer_http_request_timeouts_total")
+                    .Help("Requests past http.request_timeout, by stage: queued (answered 503, "
+                          "never ran), running (answered 503, changed nothing), awaited (applying "
+                          "changes: answered when done).")
+                    .Register(registry)) {}
+
+void http_metrics::request_timeout(std::string_view stage) {
+  timeouts_.Add({{"stage", std::string(stage)}}).Increment();
+}
 
 void http_metrics::observe(std::string_view route, std::string_view method, unsigned status,
                            double seconds) {

@@ -23,6 +23,10 @@ class http_metrics {
   prometheus::Counter& rejected_connections() { return rejected_; }
   prometheus::Counter& evicted_connections() { return evicted_; }
   prometheus::Counter& reserved_slot_refusals() { return reserved_slot_refusals_; }
+  // A request answered 503 at http.request_timeout (`stage` queued: its handler never ran;
+  // running: it ran and had changed nothing), or whose deadline passed while its handler was
+  // applying changes (awaited: its own answer is sent when it finishes).
+  void request_timeout(std::string_view stage);
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
@@ -33,6 +37,7 @@ class http_metrics {
   prometheus::Counter& rejected_;
   prometheus::Counter& evicted_;
   prometheus::Counter& reserved_slot_refusals_;
+  prometheus::Family<prometheus::Counter>& timeouts_;
 };
 
 }  // namespace index_optimizer::http

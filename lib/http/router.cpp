@@ -140,4 +140,11 @@ route_result router::match(boost::beast::http::verb method, const parsed_target&
   return route_not_found{};
 }
 
+effects effects_of(const route& r) noexcept {
+  if (r.changes != effects::by_method) return r.changes;
+  const bool safe =
+      r.method == boost::beast::http::verb::get || r.method == boost::beast::http::verb::head;
+  return safe ? effects::none : effects::at_start;
+}
+
 }  // namespace index_optimizer::http

@@ -30,13 +30,26 @@ using handler = std::function<api_response(api_request&)>;
 // and never on an I/O thread; handlers that only read memory (health, metrics) run inline.
 enum class execution { worker_pool, inline_io };
 
+// How a worker-pool handler's changes are fenced against http.request_timeout (effects_gate), so
+// that a request answered 503 at its deadline has changed nothing and never will.
+enum class effects {
+  by_method,  // `none` for GET and HEAD, `at_start` for every other method
+  none,       // changes nothing: answered 503 at the deadline, its late result dropped
+  at_start,   // may change something anywhere: once it starts, its own answer is awaited
+  gated,      // calls request.begin_effects() before its first change (see effects_gate)
+};
+
 struct route {
   boost::beast::http::verb method;
   std::string path_template;  // "/v1/namespaces/{namespace_identifier}"; also the metrics label
   std::optional<permission> required = permission::read;  // nullopt: open to anyone
   handler handle;
   execution where = execution::worker_pool;
+  effects changes = effects::by_method;
 };
+
+// `by_method` resolved for the route's method.
+effects effects_of(const route& r) noexcept;
 
 struct route_match {
   const route* matched;

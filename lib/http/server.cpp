@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "http/media_type.hpp"
+#include "logging/log_limiter.hpp"
 #include "logging/logger.hpp"
 #include "validation_error/validation_error.hpp"
 
@@ -505,7 +506,8 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
   const auto started = std::chrono::steady_clock::now();
   const unsigned version = raw.version();
   const std::string method(bhttp::to_string(raw.method()));
-  auto respond = [s, version, method, started](const api_response& r, std::string label) {
+  auto respond = [s, version, method, started](api_response r, std::string label) {
+    ensure_retry_after(r);
     s->send(r, version, std::move(label), method, started);
   };
 
@@ -584,32 +586,106 @@ void server::handle(const std::shared_ptr<session>& s, beast_request&& raw) {
     respond(run(), rt.path_template);
     return;
   }
-  // Whichever comes first on the session's strand answers: the handler's result or the
-  // request timeout. Both run on the strand, so `answered` needs no lock.
+  request->gate = std::make_shared<effects_gate>(started + options_.request_timeout);
+  dispatch_to_workers(s, request, rt, std::move(run), std::move(respond));
+}
+
+namespace {
+
+// Under overload every request may time out: one line per interval and kind, with the count
+// held back.
+struct request_timeout_logs {
+  log_limiter queued{std::chrono::seconds(10)};
+  log_limiter running{std::chrono::seconds(10)};
+  log_limiter awaited{std::chrono::seconds(10)};
+};
+request_timeout_logs timeout_logs;
+
+void log_request_timeout(log_limiter& limiter, std::string_view message, const std::string& route,
+                         std::chrono::milliseconds timeout) {
+  if (const auto held = limiter.admit()) {
+    log_warn(message, {{"route", route},
+                       {"timeout_ms", static_cast<std::int64_t>(timeout.count())},
+                       {"suppressed", *held}});
+  }
+}
+
+}  // namespace
+
+// Who answers is decided once, through the request's effects gate (see effects_gate.hpp):
+// - the deadline passes while the handler waits for a worker: 503 at the deadline, and the
+//   handler is dropped when a worker takes it, without running;
+// - the deadline passes while the handler runs and has begun no change: 503 at the deadline; the
+//   handler cannot begin one any more, and its late result is dropped;
+// - the handler has begun changing things: the deadline passes unanswered and the handler's own
+//   answer is sent when it returns (its Redis and Qdrant timeouts bound that).
+// The timer and the completion both run on the session's strand, so `answered` needs no lock.
+void server::dispatch_to_workers(const std::shared_ptr<session>& s,
+                                 const std::shared_ptr<api_request>& request, const route& rt,
+                                 std::function<api_response()> run,
+                                 std::function<void(api_response, std::string)> respond) {
   struct race {
     explicit race(const asio::any_io_executor& ex) : timer(ex) {}
     asio::steady_timer timer;
     bool answered = false;
+    std::atomic<bool> ran{false};  // a worker began running the handler
   };
+  const auto timeout = options_.request_timeout;
+  const auto gate = request->gate;
+  const auto changes = effects_of(rt);
   auto state = std::make_shared<race>(s->executor());
-  state->timer.expires_after(options_.request_timeout);
-  state->timer.async_wait([state, respond, label = rt.path_template,
-                           timeout = options_.request_timeout](boost::system::error_code ec) {
-    if (ec || state->answered) return;
+  // Sends the 503 of a request whose deadline passed before it changed anything.
+  auto timed_out = [state, respond, label = rt.path_template, timeout, metrics = metrics_] {
     state->answered = true;
-    log_warn("http handler exceeded http.request_timeout",
-             {{"route", label}, {"timeout_ms", static_cast<int64_t>(timeout.count())}});
-    respond(error_response(503, "The request took longer than " + std::to_string(timeout.count()) +
-                                    " ms (http.request_timeout); retry later"),
-            label);
+    state->timer.cancel();
+    const bool ran = state->ran.load();
+    if (metrics) metrics->request_timeout(ran ? "running" : "queued");
+    if (ran) {
+      log_request_timeout(timeout_logs.running,
+                          "http handler exceeded http.request_timeout; answered 503", label,
+                          timeout);
+    } else {
+      log_request_timeout(timeout_logs.queued,
+                          "http request waited for a worker past http.request_timeout; answered "
+                          "503, it will not run",
+                          label, timeout);
+    }
+    respond(request_timeout_response(timeout), label);
+  };
+  state->timer.expires_at(gate->deadline());
+  state->timer.async_wait([state, gate, timed_out, label = rt.path_template, timeout,
+                           metrics = metrics_](boost::system::error_code ec) {
+    if (ec || state->answered) return;
+    if (gate->expire()) {
+      timed_out();
+      return;
+    }
+    if (metrics) metrics->request_timeout("awaited");
+    log_request_timeout(timeout_logs.awaited,
+                        "http handler passed http.request_timeout while applying changes; its "
+                        "answer follows when it finishes",
+                        label, timeout);
   });
-  asio::post(workers_, [s, state, run, respond, label = rt.path_template]() mutable {
-    api_response r = run();
-    asio::post(s->executor(), [state, respond, r = std::move(r), label]() mutable {
+  asio::post(workers_, [s, state, gate, changes, run = std::move(run), respond, timed_out,
+                        label = rt.path_template]() mutable {
+    std::optional<api_response> result;
+    // A request whose deadline passed while it waited for a worker is dropped unrun; one that
+    // may change things anywhere begins its effects now or never.
+    const bool due = std::chrono::steady_clock::now() >= gate->deadline();
+    if (!(due && gate->expire()) && (changes != effects::at_start || gate->begin_effects())) {
+      state->ran.store(true);
+      result = run();
+    }
+    asio::post(s->executor(), [state, gate, respond, timed_out, result = std::move(result),
+                               label = std::move(label)]() mutable {
       if (state->answered) return;
+      if (!result || gate->expired()) {
+        timed_out();
+        return;
+      }
       state->answered = true;
       state->timer.cancel();
-      respond(r, std::move(label));
+      respond(std::move(*result), std::move(label));
     });
   });
 }

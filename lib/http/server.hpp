@@ -37,8 +37,10 @@ struct server_options {
   std::chrono::milliseconds read_timeout{10000};  // to receive a whole request
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};
-  // A worker-pool handler still running after this gets its request answered with 503; its late
-  // result is dropped. (The handler itself is bounded by its Redis/Qdrant timeouts.)
+  // A worker-pool request not answered by this deadline (counted from when it was read) is
+  // answered 503 unless its handler has begun changing things, in which case the handler's own
+  // answer is awaited (bounded by its Redis/Qdrant timeouts). A request still waiting for a worker
+  // then is never run; a handler that has changed nothing cannot begin to. See effects_gate.
   std::chrono::milliseconds request_timeout{30000};
   size_t max_connections = 1024;
   // Of max_connections, slots on which only open_paths are served, so probes and scrapes get in
@@ -111,6 +113,12 @@ class server {
   void log_shortage(const shortage_report& report) const;
   // Routing, authentication and dispatch for one request; calls `respond` on the session's strand.
   void handle(const std::shared_ptr<session>& s, beast_request&& req);
+  // Runs a worker-pool handler, racing it against http.request_timeout through the request's
+  // effects gate; `respond` runs on the session's strand, exactly once.
+  void dispatch_to_workers(const std::shared_ptr<session>& s,
+                           const std::shared_ptr<api_request>& request, const route& rt,
+                           std::function<api_response()> run,
+                           std::function<void(api_response, std::string)> respond);
 
   server_options options_;
   router router_;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "expiring_cache/expiring_cache.hpp"
+#include "logging/log_limiter.hpp"
 #include "logging/logger.hpp"
 #include "namespace_api/entity_tag.hpp"
 #include "namespace_api/namespace_listing.hpp"
@@ -44,9 +45,15 @@ api_response with_etag(api_response response, std::int64_t version) {
   return response;
 }
 
-api_response retry_later(api_response response) {
-  response.headers.emplace_back("Retry-After", "1");
-  return response;
+api_response retry_later(api_response response,
+                         std::chrono::seconds after = std::chrono::seconds(1)) {
+  return http::with_retry_after(std::move(response), after);
+}
+
+// What a handler returns when its effects gate is closed: the server answers the request with
+// its own 503 (http.request_timeout) instead, this is never sent.
+api_response too_late() {
+  return retry_later(error_response(503, "http.request_timeout passed; nothing was changed"));
 }
 
 api_response registry_failure(const registry_error& error, std::string_view identifier) {
@@ -115,7 +122,7 @@ class namespace_api {
       return json_response(403, forbidden_envelope(*violation));
     }
     const auto& model = std::get<namespace_model>(made);
-    auto result = d_.writer->create(model);
+    auto result = d_.writer->create(model, request.gate.get());
     if (result.status == write_status::stored) {
       std::optional<std::int64_t> documents;
       if (result.collection_info && result.collection_info->points_count) {
@@ -149,6 +156,7 @@ class namespace_api {
     if (!found) return registry_failure(found.error(), identifier);
     std::optional<std::int64_t> expected;
     if (auto early = check_if_match(request, found.value(), expected)) return std::move(*early);
+    if (!request.begin_effects()) return too_late();
     auto removed = d_.registry->remove(found->namespace_id, expected);
     if (!removed) {
       if (removed.error().code == registry_errc::version_mismatch) {
@@ -283,7 +291,8 @@ class namespace_api {
     std::optional<std::int64_t> expected;
     if (auto early = check_if_match(request, found.value(), expected)) return std::move(*early);
 
-    auto result = d_.writer->update(found->namespace_id, change, expected, &found.value());
+    auto result = d_.writer->update(found->namespace_id, change, expected, &found.value(),
+                                    request.gate.get());
     if (result.status == write_status::stored || result.status == write_status::unchanged) {
       if (result.status == write_status::stored) {
         log_info("namespace updated",
@@ -324,6 +333,13 @@ class namespace_api {
       }
       case write_status::corrupt:
         return error_response(500, "The stored namespace could not be read: " + result.message);
+      case write_status::qdrant_unavailable:
+        return retry_later(
+            error_response(503, result.message,
+                           {{"resource", "qdrant"}, {"collection", result.collection}}),
+            result.retry_after.value_or(std::chrono::seconds(1)));
+      case write_status::expired:
+        return too_late();
       case write_status::collection_missing:
       case write_status::withdrawn:  // only callers with confirm hooks (the optimizer)
       case write_status::unavailable:
@@ -354,10 +370,16 @@ class namespace_api {
     auto info = d_.qdrant->collection_info_once(collection, k_document_count_wait);
     if (!info) {
       const auto& error = info.error();
-      log_warn("qdrant did not answer for the collection: document_count is null",
-               {{"namespace_id", ns.namespace_id},
-                {"collection", collection},
-                {"error", error.message}});
+      // Refusals (circuit breaker, bulkhead) are logged by the client.
+      if (!error.not_admitted()) {
+        if (const auto held = document_count_log_.admit()) {
+          log_warn("qdrant did not answer for the collection: document_count is null",
+                   {{"namespace_id", ns.namespace_id},
+                    {"collection", collection},
+                    {"error", describe(error)},
+                    {"suppressed", *held}});
+        }
+      }
       return {std::nullopt, error.what == qdrant_error::kind::http_status && error.status < 500};
     }
     std::optional<std::int64_t> count;
@@ -399,6 +421,8 @@ class namespace_api {
   // Qdrant's points_count by collection (nullopt: Qdrant reported none). Only answers are
   // stored: while Qdrant fails every response asks again, so a recovered Qdrant shows at once.
   expiring_cache<std::optional<std::int64_t>> document_counts_;
+  // While Qdrant fails, every namespace response would log it.
+  log_limiter document_count_log_{std::chrono::seconds(10)};
 };
 
 }  // namespace
@@ -412,17 +436,21 @@ void add_namespace_routes(http::router& router, namespace_api_dependencies depen
   auto api = std::make_shared<namespace_api>(std::move(dependencies));
   const std::string one = "/v1/namespaces/{namespace_identifier}";
   router.add({verb::get, one, permission::read, [api](api_request& r) { return api->get(r); }});
-  router.add(
-      {verb::patch, one, permission::write, [api](api_request& r) { return api->patch(r); }});
-  router.add({verb::put, one, permission::write, [api](api_request& r) { return api->put(r); }});
-  router.add(
-      {verb::delete_, one, permission::admin, [api](api_request& r) { return api->remove(r); }});
+  // The writes call begin_effects() (through the writer) before their first change.
+  constexpr auto pool = http::execution::worker_pool;
+  constexpr auto gated = http::effects::gated;
+  router.add({verb::patch, one, permission::write, [api](api_request& r) { return api->patch(r); },
+              pool, gated});
+  router.add({verb::put, one, permission::write, [api](api_request& r) { return api->put(r); },
+              pool, gated});
+  router.add({verb::delete_, one, permission::admin,
+              [api](api_request& r) { return api->remove(r); }, pool, gated});
   router.add({verb::post, "/v1/namespaces", permission::write,
-              [api](api_request& r) { return api->create(r); }});
+              [api](api_request& r) { return api->create(r); }, pool, gated});
   router.add({verb::get, "/v1/namespaces", permission::read,
               [api](api_request& r) { return api->list_get(r); }});
   router.add({verb::post, "/v1/namespaces/list", permission::read,
-              [api](api_request& r) { return api->list_post(r); }});
+              [api](api_request& r) { return api->list_post(r); }, pool, http::effects::none});
 }
 
 void add_openapi_route(http::router& router) {

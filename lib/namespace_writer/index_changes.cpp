@@ -30,6 +30,8 @@ std::string_view to_string(operation_outcome outcome) noexcept {
       return "not_attempted";
     case operation_outcome::pending:
       return "pending";
+    case operation_outcome::not_sent:
+      return "not_sent";
   }
   return "unknown";
 }
@@ -119,11 +121,10 @@ bool any_touched(const std::vector<operation_report>& reports) noexcept {
 }
 
 boost::json::object to_json(const std::vector<operation_report>& reports) {
-  boost::json::object out{{"applied", boost::json::array{}},
-                          {"pending", boost::json::array{}},
-                          {"failed", boost::json::array{}},
-                          {"unknown", boost::json::array{}},
-                          {"not_attempted", boost::json::array{}}};
+  boost::json::object out{
+      {"applied", boost::json::array{}},  {"pending", boost::json::array{}},
+      {"failed", boost::json::array{}},   {"unknown", boost::json::array{}},
+      {"not_sent", boost::json::array{}}, {"not_attempted", boost::json::array{}}};
   for (const auto& report : reports) {
     const auto& op = report.operation;
     boost::json::object entry{{"field_name", op.index.field_name},

@@ -46,6 +46,9 @@ enum class operation_outcome {
   unknown,        // the call failed and Qdrant's state could not be read back
   not_attempted,  // an earlier operation failed, so this one was never sent
   pending,        // Qdrant accepted it but had not finished it (acknowledged / wait_timeout)
+  // It was called but never reached Qdrant (connection refused, circuit breaker open, too many
+  // callers waiting), so Qdrant certainly does not have its result.
+  not_sent,
 };
 std::string_view to_string(operation_outcome outcome) noexcept;
 
@@ -70,8 +73,8 @@ bool touched_qdrant(const operation_report& report) noexcept;
 
 // The index list to store after some operations were applied: `indexes` with every applied
 // operation folded in. Unknown and pending outcomes never make the list claim an index: such a
-// delete or rebuild removes the entry, such a create adds nothing. Failed and not-attempted ones
-// leave the entry as it was.
+// delete or rebuild removes the entry, such a create adds nothing. Failed, not-sent and
+// not-attempted ones leave the entry as it was.
 std::vector<payload_index_config> fold_reports(std::vector<payload_index_config> indexes,
                                                const std::vector<operation_report>& reports);
 
@@ -85,9 +88,9 @@ std::vector<index_operation> restore_operations(const std::vector<operation_repo
 bool all_applied(const std::vector<operation_report>& reports) noexcept;
 bool any_touched(const std::vector<operation_report>& reports) noexcept;
 
-// {"applied": [...], "pending": [...], "failed": [...], "unknown": [...], "not_attempted": [...]},
-// each entry {"field_name", "action", "type", "field_schema" (the Qdrant form sent), "error"?,
-// "qdrant_status" (pending only: Qdrant's UpdateResult status)}.
+// {"applied": [...], "pending": [...], "failed": [...], "unknown": [...], "not_sent": [...],
+// "not_attempted": [...]}, each entry {"field_name", "action", "type", "field_schema" (the Qdrant
+// form sent), "error"?, "qdrant_status" (pending only: Qdrant's UpdateResult status)}.
 boost::json::object to_json(const std::vector<operation_report>& reports);
 
 }  // namespace index_optimizer

@@ -51,14 +51,6 @@ bool definitely_not_applied(const qdrant_error& error) noexcept {
          error.status < 500 && error.status != 408;
 }
 
-std::string describe(const qdrant_error& error) {
-  std::string text = error.message;
-  if (error.what == qdrant_error::kind::http_status) {
-    text = "HTTP " + std::to_string(error.status) + (text.empty() ? "" : ": " + text);
-  }
-  return text;
-}
-
 std::string failure_message(const std::string& collection,
                             const std::vector<operation_report>& reports) {
   std::string first;
@@ -67,9 +59,10 @@ std::string failure_message(const std::string& collection,
         report.outcome == operation_outcome::not_attempted) {
       continue;
     }
-    const char* what = report.outcome == operation_outcome::unknown   ? "has an unknown outcome"
-                       : report.outcome == operation_outcome::pending ? "is not finished"
-                                                                      : "failed";
+    const char* what = report.outcome == operation_outcome::unknown    ? "has an unknown outcome"
+                       : report.outcome == operation_outcome::pending  ? "is not finished"
+                       : report.outcome == operation_outcome::not_sent ? "was not sent"
+                                                                       : "failed";
     first = std::string(to_string(report.operation.action)) + " index on '" +
             report.operation.index.field_name + "' " + what + ": " + report.error;
     break;
@@ -85,6 +78,26 @@ validation_error collection_change_error(const namespace_model& current, const s
           "Value error, qdrant_collection cannot be changed: the indexes of namespace '" +
               current.namespace_id + "' live in collection '" + from +
               "'. Create a new namespace for collection '" + to + "'"};
+}
+
+// Whether the request may begin changing things (see effects_gate); no gate: always.
+bool may_begin_effects(effects_gate* gate) {
+  return gate == nullptr || gate->begin_effects();
+}
+
+namespace_write_result expired(namespace_write_result result) {
+  result.status = write_status::expired;
+  result.message =
+      "http.request_timeout passed before the change began; nothing was changed. Retry";
+  return result;
+}
+
+namespace_write_result qdrant_refused(namespace_write_result result, const qdrant_error& error) {
+  result.status = write_status::qdrant_unavailable;
+  result.qdrant_failure = error;
+  result.retry_after = error.retry_after.value_or(std::chrono::seconds(1));
+  result.message = "Qdrant was not called, nothing was changed: " + error.message;
+  return result;
 }
 
 bool same_fields(const std::vector<operation_report>& touched, const index_operation& op) {
@@ -121,6 +134,10 @@ std::string_view to_string(write_status status) noexcept {
       return "unavailable";
     case write_status::corrupt:
       return "corrupt";
+    case write_status::qdrant_unavailable:
+      return "qdrant_unavailable";
+    case write_status::expired:
+      return "expired";
   }
   return "unknown";
 }
@@ -129,9 +146,16 @@ namespace_writer::namespace_writer(std::shared_ptr<namespace_registry> registry,
                                    qdrant_gateway* qdrant, namespace_writer_options options)
     : registry_(std::move(registry)), qdrant_(qdrant), options_(std::move(options)) {}
 
+std::optional<qdrant_permit> namespace_writer::reserve_qdrant(namespace_write_result& result) {
+  auto permit = qdrant_->reserve();
+  if (permit) return std::move(permit.value());
+  result = qdrant_refused(std::move(result), permit.error());
+  return std::nullopt;
+}
+
 std::vector<operation_report> namespace_writer::apply(
     const std::string& collection, const std::vector<index_operation>& operations,
-    namespace_lock* lock) {
+    namespace_lock* lock, std::optional<qdrant_error>* refused) {
   std::vector<operation_report> reports(operations.size());
   for (std::size_t i = 0; i < operations.size(); ++i)
     reports[i].operation = operations[i];
@@ -159,7 +183,12 @@ std::vector<operation_report> namespace_writer::apply(
     } else {
       report.call_error = sent.error();
       report.error = describe(sent.error());
-      if (definitely_not_applied(sent.error())) {
+      if (!sent.error().request_sent) {
+        // Never reached Qdrant (connection refused, circuit breaker open, no place): nothing to
+        // read back, Qdrant does not have it.
+        report.outcome = operation_outcome::not_sent;
+        if (refused != nullptr && sent.error().not_admitted()) *refused = sent.error();
+      } else if (definitely_not_applied(sent.error())) {
         report.outcome = operation_outcome::failed;
       } else if (read_back(collection, report)) {
         continue;
@@ -217,9 +246,14 @@ std::vector<operation_report> namespace_writer::restore(
   return out;
 }
 
-namespace_write_result namespace_writer::create(const namespace_model& model) {
+namespace_write_result namespace_writer::create(const namespace_model& model, effects_gate* gate) {
   namespace_write_result result;
   result.collection = qdrant_collection_name(model);
+  std::optional<qdrant_permit> permit;
+  if (qdrant_ != nullptr) {
+    permit = reserve_qdrant(result);
+    if (!permit) return result;
+  }
 
   auto owner = registry_->id_for_name(model.namespace_name);
   if (!owner) return failure(std::move(result), owner.error());
@@ -233,6 +267,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
     auto info = qdrant_->collection_info(result.collection);
     if (!info) {
       const auto& error = info.error();
+      if (error.not_admitted()) return qdrant_refused(std::move(result), error);
       if (error.what == qdrant_error::kind::http_status && error.status == 404) {
         result.status = write_status::collection_missing;
         result.message = "Qdrant has no collection '" + result.collection +
@@ -241,7 +276,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
                          "collections)";
       } else {
         result.status = write_status::qdrant_failed;
-        result.collection_read_error = error;
+        result.qdrant_failure = error;
         result.message = "Qdrant could not be asked about collection '" + result.collection +
                          "': " + describe(error);
       }
@@ -255,7 +290,10 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
           {entry == nullptr ? index_action::create : index_action::recreate, index});
     }
     result.collection_info = std::move(info).value();
-    result.reports = apply(result.collection, operations, nullptr);
+    if (!may_begin_effects(gate)) return expired(std::move(result));
+    std::optional<qdrant_error> refused;
+    result.reports = apply(result.collection, operations, nullptr, &refused);
+    if (refused && !any_touched(result.reports)) return qdrant_refused(std::move(result), *refused);
     if (!all_applied(result.reports)) {
       result.status = write_status::qdrant_failed;
       result.message = failure_message(result.collection, result.reports) +
@@ -264,6 +302,7 @@ namespace_write_result namespace_writer::create(const namespace_model& model) {
       return result;
     }
   } else {
+    if (!may_begin_effects(gate)) return expired(std::move(result));
     log_info("qdrant not configured (catalog-only): namespace stored without creating indexes",
              {{"namespace_id", model.namespace_id}, {"collection", result.collection}});
   }
@@ -283,6 +322,9 @@ struct namespace_writer::update_run {
   const write_options& options;
   namespace_lock& lock;
   namespace_write_result result;
+  // A place among Qdrant's callers, held from its reservation (before the lock when the change is
+  // known to need Qdrant) until the write returns.
+  std::optional<qdrant_permit> permit;
   // Operations Qdrant applied (or may have, or is still doing) during this write, one per
   // field: what settle() brings back in line when the change is not stored, and what a later
   // attempt's diff must cover.
@@ -324,26 +366,36 @@ struct namespace_writer::update_run {
 
 namespace {
 
-// The write a change function asks for when its answer leaves `snapshot` as it is, decided
-// without the lock; nullopt when the change has to be decided under the lock.
-std::optional<namespace_write_result> unchanged_snapshot(const namespace_change_in_context& change,
-                                                         const write_options& options) {
+// What the caller's snapshot tells before the lock: the answer when the change leaves it as it
+// is, and whether the change has index operations (so a refused Qdrant is answered at once,
+// without queueing for the lock). A refusal is decided under the lock, against what is stored
+// then.
+struct snapshot_verdict {
+  std::optional<namespace_write_result> answer;
+  bool needs_qdrant = false;
+};
+
+snapshot_verdict judge_snapshot(const namespace_change_in_context& change,
+                                const write_options& options) {
   const namespace_model* snapshot = options.snapshot;
-  if (snapshot == nullptr || options.read_qdrant_indexes) return std::nullopt;
-  if (options.if_match && snapshot->version != *options.if_match) return std::nullopt;
+  if (snapshot == nullptr || options.read_qdrant_indexes) return {};
+  if (options.if_match && snapshot->version != *options.if_match) return {};
   auto outcome = change({*snapshot, nullptr});
   const auto* target = std::get_if<namespace_model>(&outcome);
-  // A refusal is decided under the lock, against what is stored then.
-  if (target == nullptr) return std::nullopt;
+  if (target == nullptr) return {};
   namespace_model same = *target;
   same.namespace_id = snapshot->namespace_id;
   same.version = snapshot->version;
-  if (!(same == *snapshot)) return std::nullopt;
+  if (!(same == *snapshot)) {
+    return {std::nullopt,
+            !index_operations(diff_indexes(snapshot->payload_indexes, target->payload_indexes))
+                 .empty()};
+  }
   namespace_write_result result;
   result.status = write_status::unchanged;
   result.collection = qdrant_collection_name(*snapshot);
   result.model = *snapshot;
-  return result;
+  return {std::move(result), false};
 }
 
 // The Qdrant calls that take `current` to `target`: the index diff, then calls that bring fields
@@ -375,10 +427,12 @@ std::vector<index_operation> planned_operations(const namespace_model& current,
 namespace_write_result namespace_writer::update(std::string_view namespace_id,
                                                 const namespace_change& change,
                                                 std::optional<std::int64_t> if_match,
-                                                const namespace_model* snapshot) {
+                                                const namespace_model* snapshot,
+                                                effects_gate* gate) {
   write_options options;
   options.if_match = if_match;
   options.snapshot = snapshot;
+  options.gate = gate;
   return update(
       namespace_id, [&change](const change_context& context) { return change(context.current); },
       options);
@@ -387,8 +441,14 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
 namespace_write_result namespace_writer::update(std::string_view namespace_id,
                                                 const namespace_change_in_context& change,
                                                 const write_options& options) {
-  if (auto answered = unchanged_snapshot(change, options)) return std::move(*answered);
+  auto verdict = judge_snapshot(change, options);
+  if (verdict.answer) return std::move(*verdict.answer);
   namespace_write_result result;
+  std::optional<qdrant_permit> permit;
+  if (qdrant_ != nullptr && (verdict.needs_qdrant || options.read_qdrant_indexes)) {
+    permit = reserve_qdrant(result);
+    if (!permit) return result;
+  }
   if (options.if_match) {
     // A stale ETag is answered at once, without queueing for the lock.
     auto current = registry_->get(namespace_id);
@@ -402,7 +462,9 @@ namespace_write_result namespace_writer::update(std::string_view namespace_id,
   if (!lock) return failure(std::move(result), lock.error());
   lock->keep_renewed();
 
-  update_run run{*this, namespace_id, change, options, lock.value(), std::move(result), {}, {}};
+  update_run run{
+      *this, namespace_id, change, options, lock.value(), std::move(result), std::move(permit), {},
+      {}};
   for (int i = 0; i < options_.max_attempts; ++i) {
     if (auto done = attempt(run)) return std::move(*done);
   }
@@ -419,10 +481,13 @@ std::optional<namespace_write_result> namespace_writer::attempt(update_run& run)
   std::optional<boost::json::object> qdrant_indexes;
   if (run.options.read_qdrant_indexes && qdrant_ != nullptr) {
     auto info = qdrant_->collection_info(result.collection);
+    if (!info && info.error().not_admitted() && run.touched.empty()) {
+      return qdrant_refused(std::move(result), info.error());
+    }
     if (!info) {
       run.settle(current.payload_indexes);
       result.status = write_status::qdrant_failed;
-      result.collection_read_error = info.error();
+      result.qdrant_failure = info.error();
       result.message =
           "reading Qdrant collection '" + result.collection + "' failed: " + describe(info.error());
       return std::move(result);
@@ -482,6 +547,18 @@ std::optional<namespace_write_result> namespace_writer::apply_and_store(
     update_run& run, const namespace_model& current, const namespace_model& target,
     const std::vector<index_operation>& operations) {
   auto& result = run.result;
+  if (!operations.empty() && qdrant_ != nullptr && !run.permit) {
+    run.permit = reserve_qdrant(result);
+    if (!run.permit) {
+      run.settle(current.payload_indexes);
+      return std::move(result);
+    }
+  }
+  // The first Qdrant call or Redis write of this change.
+  if (!may_begin_effects(run.options.gate)) {
+    run.settle(current.payload_indexes);
+    return expired(std::move(result));
+  }
   std::vector<operation_report> reports;
   if (!operations.empty() && qdrant_ == nullptr) {
     log_info("qdrant not configured (catalog-only): index changes recorded without qdrant",
@@ -491,7 +568,11 @@ std::optional<namespace_write_result> namespace_writer::apply_and_store(
     if (run.options.confirm_before_qdrant && !run.options.confirm_before_qdrant()) {
       return run.withdraw("before its Qdrant calls");
     }
-    reports = apply(result.collection, operations, &run.lock);
+    std::optional<qdrant_error> refused;
+    reports = apply(result.collection, operations, &run.lock, &refused);
+    if (refused && !any_touched(reports) && run.touched.empty()) {
+      return qdrant_refused(std::move(result), *refused);
+    }
     run.remember(reports);
     if (!all_applied(reports)) return store_applied_subset(run, current, target, reports);
   }

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "effects_gate/effects_gate.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_lock.hpp"
@@ -61,8 +63,8 @@ struct write_options {
   const namespace_model* snapshot = nullptr;
   // Read the collection's payload_schema under the lock and pass it to the change, so the change
   // can take over an index Qdrant already has. Operations whose result Qdrant already shows are
-  // then not sent. A failed read ends the write as qdrant_failed (`collection_read_error`)
-  // before anything is sent.
+  // then not sent. A failed read ends the write as qdrant_failed (`qdrant_failure`) before
+  // anything is sent.
   bool read_qdrant_indexes = false;
   // Asked right before an attempt's first Qdrant index call: whether the caller may still act
   // (the optimizer confirms its leader lease). false: nothing is sent, nothing is stored, the
@@ -74,6 +76,8 @@ struct write_options {
   // optimizer leader adopts such an index instead of building it again).
   std::function<bool()> confirm_before_store;
   unstored_qdrant_changes unstored = unstored_qdrant_changes::undo;
+  // An HTTP request's effects gate (see the class comment); nullptr: none.
+  effects_gate* gate = nullptr;
 };
 
 enum class write_status {
@@ -87,10 +91,16 @@ enum class write_status {
   collection_missing,  // create: Qdrant has no collection of that name
   qdrant_failed,       // an index operation was not applied (failed, unknown or pending, see
                        // `reports`; `model` is what is stored), or the collection could not be
-                       // read (`collection_read_error`)
+                       // read (`qdrant_failure`)
   withdrawn,           // a confirm hook answered false; `reports` lists what Qdrant applied
   unavailable,         // Redis failed, or (create) Qdrant could not be asked
   corrupt,             // the stored document does not parse
+  // Qdrant was not called: its circuit breaker is open or qdrant.max_concurrent_requests
+  // callers already wait on it. Nothing changed; `retry_after` says when to try again.
+  qdrant_unavailable,
+  // The request's effects gate was closed (http.request_timeout passed) before the change began.
+  // Nothing changed.
+  expired,
 };
 
 struct namespace_write_result {
@@ -108,8 +118,11 @@ struct namespace_write_result {
   // create: the collection as read before creating indexes (its points_count is the new
   // namespace's document_count).
   std::optional<qdrant_collection_info> collection_info;
-  // Reading the collection failed (create, or update with read_qdrant_indexes): why.
-  std::optional<qdrant_error> collection_read_error;
+  // Qdrant's error that ended the write before any index operation: the collection could not be
+  // read (create; update with read_qdrant_indexes: qdrant_failed), or Qdrant refused the call
+  // (qdrant_unavailable).
+  std::optional<qdrant_error> qdrant_failure;
+  std::optional<std::chrono::seconds> retry_after;  // qdrant_unavailable
 };
 
 struct namespace_writer_options {
@@ -139,6 +152,14 @@ namespace_writer_options namespace_writer_options_from(const config& cfg);
 // - when the change cannot be stored, the applied operations are undone in Qdrant (or kept, as
 //   write_options::unstored says).
 // Without a Qdrant gateway (catalog-only mode) changes are stored directly.
+//
+// A change that needs Qdrant first reserves a place among Qdrant's callers (the bulkhead), before
+// it queues for the lock, and holds it until it returns: when Qdrant's circuit breaker is open or
+// every place is taken it answers qdrant_unavailable at once, having changed nothing. With an
+// effects gate (an HTTP request's), the first Qdrant call or Redis write waits for
+// gate->begin_effects(): once the request's deadline has passed the change answers `expired`
+// having changed nothing; once it began, it runs to its end (bounded by the Redis and Qdrant
+// timeouts) and the caller is given its outcome.
 class namespace_writer {
  public:
   // `qdrant` may be nullptr (catalog-only); it must outlive the writer.
@@ -148,16 +169,17 @@ class namespace_writer {
   // Stores a new namespace (version 1). With Qdrant: the collection must exist; the model's
   // indexes that Qdrant does not already have (exactly) are created first; when one is not
   // applied, nothing is stored and the ones created stay in Qdrant (listed in `reports`).
-  namespace_write_result create(const namespace_model& model);
+  namespace_write_result create(const namespace_model& model, effects_gate* gate = nullptr);
 
   // Changes namespace `namespace_id` with `change` (see write_options).
   namespace_write_result update(std::string_view namespace_id,
                                 const namespace_change_in_context& change,
                                 const write_options& options);
-  // The admin API's form: `if_match` and `snapshot` as in write_options.
+  // The admin API's form: `if_match`, `snapshot` and `gate` as in write_options.
   namespace_write_result update(std::string_view namespace_id, const namespace_change& change,
                                 std::optional<std::int64_t> if_match = std::nullopt,
-                                const namespace_model* snapshot = nullptr);
+                                const namespace_model* snapshot = nullptr,
+                                effects_gate* gate = nullptr);
 
   bool catalog_only() const noexcept { return qdrant_ == nullptr; }
   namespace_registry& registry() noexcept { return *registry_; }
@@ -176,12 +198,18 @@ class namespace_writer {
                                               const std::vector<operation_report>& reports);
   namespace_write_result gave_up(update_run& run);
   // Sends the operations in order until one is not applied; the rest stay not_attempted.
+  // `refused` (optional) is set when an operation was refused before sending (circuit breaker,
+  // bulkhead), with that refusal.
   std::vector<operation_report> apply(const std::string& collection,
                                       const std::vector<index_operation>& operations,
-                                      namespace_lock* lock);
+                                      namespace_lock* lock,
+                                      std::optional<qdrant_error>* refused = nullptr);
   // After a call that got no answer: whether the collection shows the operation's result
   // (applied), does not (failed), or cannot be read (unknown). True when applied.
   bool read_back(const std::string& collection, operation_report& report);
+  // A place for this thread's Qdrant calls; nullopt with `result` set to qdrant_unavailable when
+  // Qdrant is refused.
+  std::optional<qdrant_permit> reserve_qdrant(namespace_write_result& result);
   // Best effort: brings the touched fields back to `target`; failures are logged.
   std::vector<operation_report> restore(const std::string& collection,
                                         const std::vector<operation_report>& touched,

@@ -19,6 +19,9 @@ object error_json(const qdrant_error& error) {
     detail.emplace("status", nullptr);
   }
   detail.emplace("message", error.message);
+  // false: Qdrant never got the request (it could not be reached, or the call was refused by
+  // the circuit breaker or the bulkhead), so it changed nothing.
+  detail.emplace("request_sent", error.request_sent);
   return {{"error", std::move(detail)}};
 }
 
@@ -36,7 +39,7 @@ std::optional<object> qdrant_exchange(const namespace_write_result& write,
     return object{{"operation_id", call->answer->operation_id}, {"status", call->answer->status}};
   }
   if (call != nullptr && call->call_error) return error_json(*call->call_error);
-  if (write.collection_read_error) return error_json(*write.collection_read_error);
+  if (write.qdrant_failure) return error_json(*write.qdrant_failure);
   return std::nullopt;
 }
 
@@ -61,7 +64,7 @@ void record_unchanged(const index_claim& claim, field_step& step) {
 }
 
 std::string qdrant_failure(const namespace_write_result& write, const operation_report* call) {
-  if (write.collection_read_error || call == nullptr) return write.message;
+  if (write.qdrant_failure || call == nullptr) return write.message;
   if (call->outcome == operation_outcome::pending) {
     return "Qdrant accepted the index but did not finish building it in time (status " +
            (call->answer ? call->answer->status : std::string("unknown")) +
@@ -133,6 +136,13 @@ bool record_claim(const namespace_write_result& write, const index_claim& claim,
       step.result = field_result::failed;
       step.error = "the namespace's write lock: " + write.message;
       return false;
+    case write_status::qdrant_unavailable:
+      // Refused before sending (circuit breaker open, every place taken): nothing was done for
+      // the field.
+      step.result = field_result::not_attempted;
+      step.error = (write.qdrant_failure ? describe(*write.qdrant_failure) : write.message) +
+                   "; the next run tries it again";
+      return false;
     case write_status::rejected:
     case write_status::not_found:
     case write_status::version_mismatch:
@@ -140,6 +150,7 @@ bool record_claim(const namespace_write_result& write, const index_claim& claim,
     case write_status::collection_missing:
     case write_status::unavailable:
     case write_status::corrupt:
+    case write_status::expired:  // only writes with an effects gate (HTTP requests)
       break;
   }
   step.result = field_result::failed;

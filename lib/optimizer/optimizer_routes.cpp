@@ -30,10 +30,9 @@ bool blank(std::string_view text) {
 
 api_response redis_unavailable(const redis_error& error) {
   log_warn("optimizer history unavailable", {{"error", error.message}});
-  auto response =
-      error_response(503, "The optimizer's history (Redis) is unavailable: " + error.message);
-  response.headers.emplace_back("Retry-After", "1");
-  return response;
+  return http::with_retry_after(
+      error_response(503, "The optimizer's history (Redis) is unavailable: " + error.message),
+      std::chrono::seconds(1));
 }
 
 // A stored record as JSON, or nullopt when it does not parse (written by a broken client).
@@ -52,6 +51,10 @@ class optimizer_api {
     auto parsed = parse_optimizer_run_request(request.raw.body());
     if (!parsed.ok()) return json_response(422, validation_error_envelope(parsed.errors()));
     auto& body = parsed.value();
+    if (!request.begin_effects()) {
+      // http.request_timeout passed: the server answers 503 itself; no run is started.
+      return error_response(503, "http.request_timeout passed; no run was started");
+    }
     const auto result = service_.trigger(body.dry_run, body.namespaces);
     switch (result.what) {
       case trigger_result::outcome::started: {
@@ -79,9 +82,9 @@ class optimizer_api {
       case trigger_result::outcome::unavailable:
         break;
     }
-    auto response = error_response(503, "The optimizer cannot start a run: " + result.message);
-    response.headers.emplace_back("Retry-After", "1");
-    return response;
+    return http::with_retry_after(
+        error_response(503, "The optimizer cannot start a run: " + result.message),
+        std::chrono::seconds(1));
   }
 
   api_response list(api_request& request) {
@@ -164,7 +167,8 @@ validation_result<optimizer_run_request> parse_optimizer_run_request(std::string
 void add_optimizer_routes(http::router& router, optimizer_service& service) {
   auto api = std::make_shared<optimizer_api>(service);
   router.add({verb::post, "/v1/optimizer/runs", permission::admin,
-              [api](api_request& request) { return api->start(request); }});
+              [api](api_request& request) { return api->start(request); },
+              http::execution::worker_pool, http::effects::gated});
   router.add({verb::get, "/v1/optimizer/runs", permission::read,
               [api](api_request& request) { return api->list(request); }});
   router.add({verb::get, "/v1/optimizer/runs/{run_id}", permission::read,

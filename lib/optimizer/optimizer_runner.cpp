@@ -18,13 +18,6 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-std::string describe(const qdrant_error& error) {
-  std::string text = std::string(to_string(error.what));
-  if (error.what == qdrant_error::kind::http_status) text += " " + std::to_string(error.status);
-  if (!error.message.empty()) text += ": " + error.message;
-  return text;
-}
-
 // "1.19.0" -> {1, 19}; nullopt for anything else.
 std::optional<qdrant_version> parse_version(std::string_view text) {
   qdrant_version version;
@@ -321,11 +314,15 @@ run_record optimizer_runner::execute(run_record run, lease_keeper& lease,
   }
   if (interrupted) return finish(run_status::interrupted);
 
+  // A field left not_attempted by a finished run was refused by Qdrant's circuit breaker or
+  // bulkhead: the run did not do everything it planned either.
   bool any_failure = false;
   for (const auto& ns : run.namespaces) {
     if (ns.status == namespace_status::failed) any_failure = true;
     for (const auto& step : ns.fields) {
-      if (step.result == field_result::failed) any_failure = true;
+      if (step.result == field_result::failed || step.result == field_result::not_attempted) {
+        any_failure = true;
+      }
     }
   }
   return finish(any_failure ? run_status::partial : run_status::succeeded);

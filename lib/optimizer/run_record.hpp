@@ -23,7 +23,7 @@ enum class run_trigger { schedule, api };
 enum class run_status {
   running,
   succeeded,    // every namespace and every planned change done (or, dry run, planned)
-  partial,      // finished, but some namespace or change failed: retried next run
+  partial,      // finished, but some namespace or change failed or was refused: retried next run
   failed,       // nothing could be planned (the namespace registry was unreachable)
   abandoned,    // the leader lost its lease before finishing (died, stalled, Redis lost)
   interrupted,  // the instance shut down mid-run; the rest waits for the next run
@@ -35,7 +35,7 @@ enum class field_result {
   failed,         // Qdrant or the registry refused or failed; nothing claimed, retried next run
   skipped,        // the plan skipped it (see reason), or the namespace got the field meanwhile
   planned,        // dry run: would have been created/adopted
-  not_attempted,  // the run stopped before reaching it
+  not_attempted,  // the run stopped before it, or Qdrant refused it unsent (breaker, bulkhead)
 };
 
 std::string_view to_string(run_trigger trigger) noexcept;
@@ -47,7 +47,8 @@ struct field_step {
   field_result result = field_result::skipped;
   std::string error;  // failed / not_attempted / skipped at execution: why
   // The Qdrant exchange for this field: {"operation_id", "status"} on success,
-  // {"error": {"kind", "status", "message"}} on failure; null when Qdrant was not called.
+  // {"error": {"kind", "status", "message", "request_sent"}} on failure; null when Qdrant was not
+  // called.
   std::optional<boost::json::object> qdrant;
 };
 

@@ -84,13 +84,90 @@ qdrant_client::qdrant_client(const qdrant_config& config, prometheus::Registry* 
       max_retries_(static_cast<unsigned>(std::max(config.max_retries, 0))),
       options_(options),
       tls_(endpoint_.tls() ? make_tls_context(config.ca_file) : nullptr),
-      metrics_(registry) {}
+      metrics_(registry, static_cast<std::size_t>(std::max(config.concurrency_limit, 1))),
+      bulkhead_(static_cast<std::size_t>(std::max(config.concurrency_limit, 1)),
+                [this](int delta) { metrics_.change_places_in_use(delta); }),
+      breaker_({static_cast<unsigned>(std::max(config.circuit_breaker_failures, 1)),
+                config.circuit_breaker_cooldown}) {}
 
 qdrant_client::~qdrant_client() = default;
 
 std::size_t qdrant_client::idle_connections() const {
   std::lock_guard lock(mutex_);
   return idle_.size();
+}
+
+std::string qdrant_client::where() const {
+  const bool v6 = endpoint_.host.find(':') != std::string::npos;
+  return (v6 ? "[" + endpoint_.host + "]" : endpoint_.host) + ":" + std::to_string(endpoint_.port);
+}
+
+qdrant_error qdrant_client::circuit_open(std::chrono::milliseconds retry_after,
+                                         std::string_view what) {
+  metrics_.observe_rejection(qdrant_error::kind::circuit_open);
+  qdrant_error error;
+  error.what = qdrant_error::kind::circuit_open;
+  error.request_sent = false;
+  error.retry_after = std::chrono::ceil<std::chrono::seconds>(retry_after);
+  error.message = "not sent: the circuit breaker for Qdrant at " + where() + " is open after " +
+                  std::to_string(breaker_.policy().failure_threshold) +
+                  " consecutive attempts timed out or failed to connect; next attempt in " +
+                  std::to_string(error.retry_after->count()) + " s";
+  if (const auto held = rejection_log_.admit()) {
+    log_warn("qdrant call refused: circuit breaker open",
+             {{"call", what}, {"retry_in_s", error.retry_after->count()}, {"suppressed", *held}});
+  }
+  return error;
+}
+
+qdrant_error qdrant_client::concurrency_limit(std::string_view what) {
+  metrics_.observe_rejection(qdrant_error::kind::concurrency_limit);
+  qdrant_error error;
+  error.what = qdrant_error::kind::concurrency_limit;
+  error.request_sent = false;
+  error.retry_after = std::chrono::seconds(1);
+  error.message = "not sent: " + std::to_string(bulkhead_.limit()) +
+                  " callers already wait on Qdrant at " + where() +
+                  " (qdrant.max_concurrent_requests)";
+  if (const auto held = rejection_log_.admit()) {
+    log_warn("qdrant call refused: qdrant.max_concurrent_requests callers already wait on qdrant",
+             {{"call", what},
+              {"limit", static_cast<std::int64_t>(bulkhead_.limit())},
+              {"suppressed", *held}});
+  }
+  return error;
+}
+
+void qdrant_client::note(const std::optional<qdrant::circuit_transition>& transition) {
+  if (!transition) return;
+  metrics_.set_circuit_state(transition->to);
+  const auto cooldown_ms = static_cast<std::int64_t>(breaker_.policy().cooldown.count());
+  switch (transition->to) {
+    case qdrant::circuit_state::open:
+      log_error(
+          "qdrant circuit breaker opened: calls are refused without being sent until a probe "
+          "succeeds",
+          {{"qdrant", where()},
+           {"consecutive_failures", transition->failures},
+           {"cooldown_ms", cooldown_ms},
+           {"after", qdrant::to_string(transition->from)}});
+      break;
+    case qdrant::circuit_state::half_open:
+      log_info("qdrant circuit breaker half-open: sending one probe", {{"qdrant", where()}});
+      break;
+    case qdrant::circuit_state::closed:
+      log_info("qdrant circuit breaker closed: qdrant answers again", {{"qdrant", where()}});
+      break;
+  }
+}
+
+qdrant_result<qdrant_permit> qdrant_client::reserve() {
+  if (const auto admission = breaker_.peek(std::chrono::steady_clock::now()); !admission.allowed) {
+    return circuit_open(admission.retry_after, "reserve");
+  }
+  auto place = bulkhead_.try_enter();
+  if (!place) return concurrency_limit("reserve");
+  return std::move(*place);
 }
 
 qdrant_result<qdrant_version_info> qdrant_client::server_version() {
@@ -154,8 +231,14 @@ qdrant_result<qdrant_update_result> qdrant_client::delete_index(std::string_view
 
 template <class T, class Parse>
 qdrant_result<T> qdrant_client::run(const call& c, Parse&& parse) {
+  // Nested (costs nothing) when this thread reserved a place for a sequence of calls.
+  const auto place = bulkhead_.try_enter();
+  if (!place) return concurrency_limit(qdrant::to_string(c.op));
   const auto started = std::chrono::steady_clock::now();
   auto answered = perform(c);
+  if (!answered && answered.error().what == qdrant_error::kind::circuit_open) {
+    return answered.error();  // refused before sending: counted as a rejection, not a call
+  }
   qdrant_result<T> result = answered ? parse(answered.value()) : qdrant_result<T>(answered.error());
   metrics_.observe_call(c.op, qdrant::outcome_label(result ? nullptr : &result.error()),
                         seconds_since(started));
@@ -164,10 +247,24 @@ qdrant_result<T> qdrant_client::run(const call& c, Parse&& parse) {
 
 qdrant_result<qdrant::http_response> qdrant_client::perform(const call& c) {
   const auto request = build_request(c);
+  std::optional<qdrant_error> error;  // the previous attempt's
   for (unsigned retry = 0;; ++retry) {
+    const auto admission = breaker_.admit(std::chrono::steady_clock::now());
+    note(admission.transition);
+    if (!admission.allowed) {
+      if (!error) return circuit_open(admission.retry_after, qdrant::to_string(c.op));
+      // Another caller's probe is out (half-open): report this call's own last failure.
+      return std::move(*error);
+    }
+    const bool sent_before = error && error->request_sent;
     auto answered = attempt(request, c);
+    // Only a target that cannot be reached or does not answer trips the breaker: any answer,
+    // an error status included, shows it is there.
+    const bool transport_failure =
+        !answered && (answered.error().what == qdrant_error::kind::unreachable ||
+                      answered.error().what == qdrant_error::kind::timeout);
+    note(breaker_.record(transport_failure, admission.probe, std::chrono::steady_clock::now()));
     std::optional<std::chrono::seconds> retry_after;
-    std::optional<qdrant_error> error;
     if (!answered) {
       error = answered.error();
     } else if (!is_success(answered.value().result_int())) {
@@ -179,8 +276,21 @@ qdrant_result<qdrant::http_response> qdrant_client::perform(const call& c) {
     } else {
       return answered;
     }
+    // An earlier attempt that may have reached Qdrant keeps the call's outcome open.
+    error->request_sent = error->request_sent || sent_before;
 
     const bool retryable = qdrant::should_retry(c.op, *error);
+    if (retryable && retry < (c.retried ? max_retries_ : 0U) &&
+        breaker_.state() == qdrant::circuit_state::open) {
+      // This call's failures (or others' meanwhile) opened the breaker: report the failure
+      // instead of retrying into a target known to be failing.
+      log_warn("qdrant call failed; not retried while the circuit breaker is open",
+               {{"operation", qdrant::to_string(c.op)},
+                {"attempts", retry + 1},
+                {"error", to_string(error->what)},
+                {"message", error->message}});
+      return std::move(*error);
+    }
     if (!retryable || retry >= (c.retried ? max_retries_ : 0U)) {
       if (retry > 0) {
         log_warn("qdrant call failed after retries", {{"operation", qdrant::to_string(c.op)},
@@ -223,7 +333,13 @@ qdrant_result<qdrant::http_response> qdrant_client::attempt(const qdrant::http_r
     log_debug("reused qdrant connection was closed by the server; resending on a new one",
               {{"error", outcome.error->message}});
     auto opened = open_connection(connect_timeout);
-    if (!opened) return opened.error();
+    if (!opened) {
+      // The request did go out on the reused connection: that it was not read is likely, not
+      // certain.
+      auto error = opened.error();
+      error.request_sent = true;
+      return error;
+    }
     connection = std::move(opened.value());
     outcome = connection->exchange(request, timeout, options_.max_response_bytes);
   }

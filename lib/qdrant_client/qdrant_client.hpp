@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "logging/log_limiter.hpp"
+#include "qdrant_client/circuit_breaker.hpp"
+#include "qdrant_client/qdrant_bulkhead.hpp"
 #include "qdrant_client/qdrant_connection.hpp"
 #include "qdrant_client/qdrant_gateway.hpp"
 #include "qdrant_client/qdrant_metrics.hpp"
@@ -33,7 +36,10 @@ struct qdrant_client_options {
 // name verified, SNI), keep-alive connections pooled for reuse, bounded retries with backoff on
 // transient failures. Calls block the calling thread (a worker, never an I/O thread) for at most
 // (max_retries + 1) * (connect_timeout + request_timeout) plus backoff; create_index waits up to
-// index_timeout instead of request_timeout. Thread-safe. See docs/qdrant.md.
+// index_timeout instead of request_timeout. In front of the target: a bulkhead (at most
+// qdrant.max_concurrent_requests threads wait on it at once) and a circuit breaker (open after
+// qdrant.circuit_breaker_failures consecutive attempts timed out or failed to connect); both
+// refuse at once, sending nothing. Thread-safe. See docs/qdrant.md.
 class qdrant_client final : public qdrant_gateway {
  public:
   // Throws std::invalid_argument when `config` names no valid URL and std::runtime_error when
@@ -44,6 +50,7 @@ class qdrant_client final : public qdrant_gateway {
   qdrant_client(const qdrant_client&) = delete;
   qdrant_client& operator=(const qdrant_client&) = delete;
 
+  qdrant_result<qdrant_permit> reserve() override;
   qdrant_result<qdrant_version_info> server_version() override;
   qdrant_result<qdrant_collection_info> collection_info(std::string_view collection) override;
   qdrant_result<qdrant_collection_info> collection_info_once(
@@ -56,6 +63,8 @@ class qdrant_client final : public qdrant_gateway {
 
   const qdrant_endpoint& endpoint() const noexcept { return endpoint_; }
   std::size_t idle_connections() const;
+  qdrant::circuit_state circuit() const { return breaker_.state(); }
+  std::size_t concurrent_callers() const noexcept { return bulkhead_.in_use(); }
 
  private:
   struct call {
@@ -78,6 +87,12 @@ class qdrant_client final : public qdrant_gateway {
   qdrant_result<qdrant::http_response> attempt(const qdrant::http_request& request, const call& c);
   qdrant::http_request build_request(const call& c) const;
 
+  // The refusals: nothing is sent; counted, logged at most every few seconds.
+  qdrant_error circuit_open(std::chrono::milliseconds retry_after, std::string_view what);
+  qdrant_error concurrency_limit(std::string_view what);
+  void note(const std::optional<qdrant::circuit_transition>& transition);
+  std::string where() const;  // "host:port", for messages
+
   std::unique_ptr<qdrant::qdrant_connection> take_idle();
   qdrant_result<std::unique_ptr<qdrant::qdrant_connection>> open_connection(
       std::chrono::milliseconds connect_timeout);
@@ -92,6 +107,9 @@ class qdrant_client final : public qdrant_gateway {
   qdrant_client_options options_;
   std::unique_ptr<boost::asio::ssl::context> tls_;  // https only
   qdrant::qdrant_metrics metrics_;
+  qdrant::qdrant_bulkhead bulkhead_;
+  qdrant::circuit_breaker breaker_;
+  log_limiter rejection_log_{std::chrono::seconds(10)};
 
   mutable std::mutex mutex_;                                      // guards idle_
   std::vector<std::unique_ptr<qdrant::qdrant_connection>> idle_;  // most recently used last

@@ -162,6 +162,8 @@ qdrant_result<std::unique_ptr<qdrant_connection>> qdrant_connection::open(
     const qdrant_endpoint& endpoint, ssl::context* tls, std::chrono::milliseconds timeout) {
   std::unique_ptr<qdrant_connection> connection(new qdrant_connection(endpoint));
   if (auto error = connection->connect(endpoint.tls() ? tls : nullptr, timeout)) {
+    // No request is written before the connection (and TLS) is up.
+    error->request_sent = false;
     return std::move(*error);
   }
   return qdrant_result<std::unique_ptr<qdrant_connection>>(std::move(connection));

@@ -38,7 +38,8 @@ struct exchange_outcome {
 class qdrant_connection {
  public:
   // Resolves the host, connects and, for https, completes the TLS handshake (SNI for DNS names,
-  // peer verification with `tls`'s trust store, host name check) within `timeout`.
+  // peer verification with `tls`'s trust store, host name check) within `timeout`. Its errors
+  // say request_sent = false.
   static qdrant_result<std::unique_ptr<qdrant_connection>> open(const qdrant_endpoint& endpoint,
                                                                 boost::asio::ssl::context* tls,
                                                                 std::chrono::milliseconds timeout);

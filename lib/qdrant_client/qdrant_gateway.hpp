@@ -9,6 +9,8 @@
 #include <string_view>
 #include <variant>
 
+#include "qdrant_client/qdrant_bulkhead.hpp"
+
 namespace index_optimizer {
 
 // Why a Qdrant call failed. `status` is the HTTP status when Qdrant answered (0 otherwise);
@@ -18,24 +20,51 @@ struct qdrant_error {
   // unreachable: resolve/connect failed or the connection broke; timeout: connect, TLS handshake
   // or answer took too long; tls: the TLS negotiation failed (certificate not trusted, wrong
   // host, no common protocol); http_status: Qdrant answered non-2xx; invalid_response: the
-  // answer was not HTTP or not Qdrant's JSON.
-  enum class kind { unreachable, timeout, tls, http_status, invalid_response };
+  // answer was not HTTP or not Qdrant's JSON. Refused here, never sent: circuit_open: the
+  // target's circuit breaker is open after consecutive timeouts or connection failures;
+  // concurrency_limit: qdrant.max_concurrent_requests callers already wait on Qdrant.
+  enum class kind {
+    unreachable,
+    timeout,
+    tls,
+    http_status,
+    invalid_response,
+    circuit_open,
+    concurrency_limit
+  };
   kind what = kind::unreachable;
   unsigned status = 0;
   std::string message;
+  // Whether Qdrant may have received the request, in the last attempt or an earlier one of the
+  // same call. False only when it certainly did not: no connection was ever established for it
+  // (refused, unresolvable, connect or TLS handshake failed) or it was refused before sending.
+  // A request that was not sent changed nothing.
+  bool request_sent = true;
+  // circuit_open and concurrency_limit: when trying again may be admitted.
+  std::optional<std::chrono::seconds> retry_after{};
 
   // True for failures a later retry may fix: unreachable, timeout, 408, 429, 5xx. A failed TLS
-  // negotiation (certificate, protocol) and an answer that is not Qdrant's stay failed.
+  // negotiation (certificate, protocol), an answer that is not Qdrant's and a call refused here
+  // stay failed.
   bool transient() const noexcept {
     if (what == kind::unreachable || what == kind::timeout) return true;
     return what == kind::http_status && (status == 408 || status == 429 || status >= 500);
+  }
+  // Refused by the circuit breaker or the bulkhead: nothing was sent, try again later.
+  bool not_admitted() const noexcept {
+    return what == kind::circuit_open || what == kind::concurrency_limit;
   }
 
   friend bool operator==(const qdrant_error&, const qdrant_error&) = default;
 };
 
-// "unreachable", "timeout", "tls", "http_status", "invalid_response".
+// "unreachable", "timeout", "tls", "http_status", "invalid_response", "circuit_open",
+// "concurrency_limit".
 std::string_view to_string(qdrant_error::kind what) noexcept;
+
+// One line for logs, errors and run records: "HTTP 503: <Qdrant's text>" for an answer, the
+// transport failure otherwise, starting "not sent: " when Qdrant certainly never got the request.
+std::string describe(const qdrant_error& error);
 
 template <typename T>
 class qdrant_result {
@@ -75,12 +104,21 @@ struct qdrant_version_info {
   std::string commit;   // empty when Qdrant did not say
 };
 
+// A place among the callers that may wait on Qdrant at once (see qdrant_bulkhead): held for a
+// sequence of calls made on one thread, released when destroyed.
+using qdrant_permit = qdrant::qdrant_bulkhead::place;
+
 // The Qdrant operations the daemon needs. The real implementation is the REST client
 // (qdrant_client); catalog-only mode has none. Calls block (bounded by the client's timeouts)
 // and are made from worker threads, never from an I/O thread.
 class qdrant_gateway {
  public:
   virtual ~qdrant_gateway() = default;
+
+  // Reserves a place for the calls this thread makes until the permit is destroyed, or refuses
+  // at once (circuit_open, concurrency_limit; never blocks). A call made without a permit takes
+  // a place for its own length, and is refused the same way when there is none.
+  virtual qdrant_result<qdrant_permit> reserve() = 0;
 
   // GET / : title and version (no api-key needed).
   virtual qdrant_result<qdrant_version_info> server_version() = 0;

@@ -53,6 +53,12 @@ std::string_view outcome_label(const qdrant_error* error) noexcept {
   if (error->what == qdrant_error::kind::http_status) {
     return error->status >= 400 && error->status < 500 ? "client_error" : "server_error";
   }
+  // Qdrant could not be reached at all (refused, unresolvable, connect timeout): say so rather
+  // than the transport error, since it is the one outcome known to have changed nothing.
+  if (!error->request_sent && (error->what == qdrant_error::kind::unreachable ||
+                               error->what == qdrant_error::kind::timeout)) {
+    return "not_sent";
+  }
   return to_string(error->what);
 }
 

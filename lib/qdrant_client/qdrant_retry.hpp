@@ -43,7 +43,8 @@ std::chrono::milliseconds retry_delay(const retry_policy& policy, unsigned retry
                                       double unit_random) noexcept;
 
 // The `outcome` metric label of a call: "ok", or what went wrong ("client_error" for 4xx,
-// "server_error" for 5xx and other statuses, else the error kind). Bounded, never a name or text.
+// "server_error" for 5xx and other statuses, "not_sent" when no attempt reached Qdrant because
+// no connection could be made, else the error kind). Bounded, never a name or text.
 std::string_view outcome_label(const qdrant_error* error) noexcept;
 
 }  // namespace index_optimizer::qdrant

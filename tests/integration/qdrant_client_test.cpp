@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -55,6 +56,9 @@ class QdrantClientTest : public ::testing::Test {
     c.request_timeout = 5s;
     c.index_timeout = 10s;
     c.max_retries = 2;
+    // Out of the way of the retry tests, which fail many attempts in a row on purpose; the
+    // breaker tests below set their own.
+    c.circuit_breaker_failures = 1000;
     return c;
   }
 
@@ -540,7 +544,12 @@ TEST_F(QdrantClientTest, NothingListeningIsUnreachableAfterRetries) {
       << info.error().message;
   EXPECT_LT(since(start), 2s);
   EXPECT_EQ(retries("collection_info"), 2);
-  EXPECT_EQ(calls("collection_info", "unreachable"), 1);
+  // No attempt reached Qdrant: the call says so, and is counted as not sent.
+  EXPECT_FALSE(info.error().request_sent);
+  EXPECT_EQ(describe(info.error()).rfind("not sent: cannot connect to Qdrant", 0), 0u)
+      << describe(info.error());
+  EXPECT_EQ(calls("collection_info", "not_sent"), 1);
+  EXPECT_EQ(calls("collection_info", "unreachable"), 0);
 }
 
 TEST_F(QdrantClientTest, UnresolvableHostFailsWithinTheConnectTimeout) {
@@ -576,7 +585,7 @@ TEST_F(QdrantClientTest, MetricsCountCallsByOperationAndOutcomeOnly) {
   EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_request_duration_seconds",
                        {{"operation", "collection_info"}}),
             2);
-  const std::set<std::string> allowed_labels = {"operation", "outcome", "le"};
+  const std::set<std::string> allowed_labels = {"operation", "outcome", "le", "reason", "state"};
   for (const auto& family : registry_.Collect()) {
     for (const auto& metric : family.metric) {
       for (const auto& label : metric.label) {
@@ -585,6 +594,127 @@ TEST_F(QdrantClientTest, MetricsCountCallsByOperationAndOutcomeOnly) {
       }
     }
   }
+}
+
+// --- circuit breaker and bulkhead ------------------------------------------------------------
+
+// Attempts that time out open the breaker; the call that tripped it stops retrying and reports
+// its own failure, the next one is refused without a request, and after the cool-down one probe
+// that Qdrant answers closes it again.
+TEST_F(QdrantClientTest, TimeoutsOpenTheCircuitBreakerAndAnAnsweredProbeClosesIt) {
+  auto c = config();
+  c.request_timeout = 300ms;
+  c.max_retries = 5;
+  c.circuit_breaker_failures = 2;
+  c.circuit_breaker_cooldown = 1s;
+  client_ = make_client(c);
+  qdrant_.set_response_delay(60s);
+  const auto first = client().collection_info("ns_a");
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().what, kind::timeout);
+  EXPECT_TRUE(first.error().request_sent);
+  EXPECT_EQ(qdrant_.count_requests(), 2u);  // not the 6 attempts max_retries allows
+  EXPECT_EQ(client().circuit(), qdrant::circuit_state::open);
+
+  const auto refused = client().collection_info("ns_a");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().what, kind::circuit_open);
+  EXPECT_FALSE(refused.error().request_sent);
+  ASSERT_TRUE(refused.error().retry_after);
+  EXPECT_LE(*refused.error().retry_after, 1s);
+  EXPECT_EQ(qdrant_.count_requests(), 2u);
+  EXPECT_FALSE(client().reserve().ok());
+  EXPECT_EQ(
+      metric_sum(registry_, "index_optimizer_qdrant_rejected_total", {{"reason", "circuit_open"}}),
+      2.0);
+  EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_circuit_state", {{"state", "open"}}),
+            1.0);
+
+  qdrant_.clear_faults();
+  ASSERT_TRUE(wait_until([&] { return client().collection_info("ns_a").ok(); }, 10s, 100ms));
+  EXPECT_EQ(client().circuit(), qdrant::circuit_state::closed);
+  EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_circuit_state", {{"state", "closed"}}),
+            1.0);
+}
+
+// Qdrant got the first attempt (and went away without answering); the retry cannot connect.
+// The call may have been applied, so it is not reported as unsent.
+TEST_F(QdrantClientTest, ACallWhoseEarlierAttemptReachedQdrantCountsAsSentThoughARetryIsRefused) {
+  auto c = config();
+  c.max_retries = 1;
+  client_ = make_client(c);
+  qdrant_.set_response_delay(60s);
+  auto call = std::async(std::launch::async, [&] { return client().delete_index("ns_a", "city"); });
+  ASSERT_TRUE(wait_until([&] { return qdrant_.count_requests("DELETE") == 1u; }, 10s));
+  qdrant_.stop();  // the pending answer's connection closes, the port refuses from now on
+  const auto deleted = call.get();
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_TRUE(deleted.error().request_sent) << describe(deleted.error());
+  EXPECT_EQ(deleted.error().message.rfind("cannot connect", 0), 0u) << deleted.error().message;
+  EXPECT_EQ(calls("delete_index", "unreachable"), 1);
+  EXPECT_EQ(calls("delete_index", "not_sent"), 0);
+}
+
+// An error status is an answer: Qdrant is there, so 5xx never trips the breaker (retries and the
+// callers deal with it).
+TEST_F(QdrantClientTest, ErrorAnswersDoNotTripTheCircuitBreaker) {
+  auto c = config();
+  c.max_retries = 0;
+  c.circuit_breaker_failures = 2;
+  client_ = make_client(c);
+  qdrant_.fail_next(5, 503);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(client().collection_info("ns_a").error().what, kind::http_status);
+  EXPECT_EQ(client().circuit(), qdrant::circuit_state::closed);
+  EXPECT_TRUE(client().collection_info("ns_a").ok());
+}
+
+TEST_F(QdrantClientTest, RefusedConnectionsTripTheCircuitBreakerToo) {
+  const auto port = pick_free_port();
+  auto c = config();
+  c.url = "http://127.0.0.1:" + std::to_string(port);
+  c.max_retries = 5;
+  c.circuit_breaker_failures = 3;
+  client_ = make_client(c);
+  const auto info = client().collection_info("ns_a");
+  ASSERT_FALSE(info.ok());
+  EXPECT_FALSE(info.error().request_sent);
+  EXPECT_EQ(retries("collection_info"), 2);  // three attempts, then the breaker stopped it
+  EXPECT_EQ(client().collection_info("ns_a").error().what, kind::circuit_open);
+}
+
+// The bulkhead: a thread that reserved a place makes its calls in it; when every place is held
+// by other threads a call is refused at once, unsent.
+TEST_F(QdrantClientTest, CallsBeyondMaxConcurrentRequestsAreRefusedAtOnce) {
+  auto c = config();
+  c.concurrency_limit = 1;
+  client_ = make_client(c);
+  std::atomic<bool> reserved{false};
+  std::atomic<bool> done{false};
+  std::thread holder([&] {
+    auto permit = client().reserve();
+    ASSERT_TRUE(permit.ok());
+    EXPECT_TRUE(client().collection_info("ns_a").ok());  // inside its own place
+    reserved.store(true);
+    while (!done.load())
+      std::this_thread::sleep_for(5ms);
+  });
+  ASSERT_TRUE(wait_until([&] { return reserved.load(); }, 10s));
+  EXPECT_EQ(client().concurrent_callers(), 1u);
+  const auto before = qdrant_.count_requests();
+  const auto refused = client().collection_info("ns_a");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().what, kind::concurrency_limit);
+  EXPECT_FALSE(refused.error().request_sent);
+  EXPECT_FALSE(client().reserve().ok());
+  EXPECT_EQ(qdrant_.count_requests(), before);
+  EXPECT_EQ(metric_sum(registry_, "index_optimizer_qdrant_rejected_total",
+                       {{"reason", "concurrency_limit"}}),
+            2.0);
+  done.store(true);
+  holder.join();
+  EXPECT_EQ(client().concurrent_callers(), 0u);
+  EXPECT_TRUE(client().collection_info("ns_a").ok());
 }
 
 }  // namespace

@@ -10,6 +10,15 @@
 
 namespace index_optimizer::testing {
 
+// A config's `auth:` section with one key, `dev-admin-key`, holding every permission; and the
+// headers that present it.
+inline constexpr const char* k_dev_admin_auth_yaml =
+    "auth:\n  keys:\n    - name: admin\n"
+    "      sha256: df76ff796f70d2c9cb055ea6280553caa27eda26b70e01082c160de75a05a4a9\n"
+    "      permissions: [admin]\n";
+inline const std::map<std::string, std::string> k_dev_admin_headers = {
+    {"Authorization", "Bearer dev-admin-key"}};
+
 // The real index-optimizer binary, started with a config written to a temporary file. The
 // config text gets `http.port` / `redis.url` through environment overrides, so tests write only
 // the keys they care about.

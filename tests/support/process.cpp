@@ -57,6 +57,9 @@ child_process::child_process(const std::string& program, const std::vector<std::
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::setpgid(0, 0);
+    // Nothing else of the test process goes along: an inherited listening socket (a fake
+    // Qdrant's) would keep accepting connections in the child after the test closed it.
+    ::close_range(3, ~0U, 0);
     ::execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }

@@ -52,5 +52,40 @@ TEST(ApiRequest, HeaderLookupIsCaseInsensitive) {
   EXPECT_FALSE(req.header("If-Match").has_value());
 }
 
+TEST(RetryAfter, EveryServiceUnavailableAnswerGetsOneUnlessItHasItsOwn) {
+  auto plain = error_response(503, "busy");
+  ensure_retry_after(plain);
+  ASSERT_EQ(plain.headers.size(), 1u);
+  EXPECT_EQ(plain.headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
+
+  auto own = with_retry_after(error_response(503, "open"), std::chrono::seconds(27));
+  ensure_retry_after(own);
+  ASSERT_EQ(own.headers.size(), 1u);
+  EXPECT_EQ(own.headers[0].second, "27");
+
+  auto other = error_response(502, "bad gateway");
+  ensure_retry_after(other);
+  EXPECT_TRUE(other.headers.empty());
+}
+
+TEST(RetryAfter, ReplacesAnEarlierValueAndNeverSaysZero) {
+  auto r = error_response(503, "x");
+  r.headers.emplace_back("retry-after", "5");
+  r = with_retry_after(std::move(r), std::chrono::seconds(0));
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].second, "1");
+}
+
+TEST(RequestTimeoutResponse, SaysNothingWasChangedAndWhenToRetry) {
+  const auto r = request_timeout_response(std::chrono::milliseconds(2000));
+  EXPECT_EQ(r.status, 503u);
+  const auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("error").at("type"), "ServiceUnavailableError");
+  EXPECT_EQ(body.at("error").at("details").at("reason"), "request_timeout");
+  EXPECT_NE(r.body.find("nothing was changed"), std::string::npos) << r.body;
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Retry-After");
+}
+
 }  // namespace
 }  // namespace index_optimizer::http

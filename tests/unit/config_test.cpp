@@ -687,6 +687,26 @@ TEST(ConfigWarnings, FlagRiskySettings) {
               ::testing::IsEmpty());
 }
 
+TEST(ConfigQdrant, ConcurrentQdrantCallersDefaultToHalfTheWorkersAndStayBelowThem) {
+  EXPECT_EQ(defaults().qdrant.concurrency_limit, 8);
+  EXPECT_EQ(load("http:\n  worker_threads: 7\n").qdrant.concurrency_limit, 3);
+  EXPECT_EQ(load("http:\n  worker_threads: 1\n").qdrant.concurrency_limit, 1);
+  const auto set = load("qdrant:\n  max_concurrent_requests: 5\n");
+  EXPECT_EQ(set.qdrant.concurrency_limit, 5);
+  EXPECT_EQ(
+      load("", {{"INDEX_OPTIMIZER_QDRANT_MAX_CONCURRENT_REQUESTS", "3"}}).qdrant.concurrency_limit,
+      3);
+  EXPECT_THAT(load_error("qdrant:\n  circuit_breaker_failures: 0\n"),
+              HasSubstr("qdrant.circuit_breaker_failures"));
+  EXPECT_EQ(load("qdrant:\n  circuit_breaker_cooldown: 5s\n").qdrant.circuit_breaker_cooldown,
+            std::chrono::seconds(5));
+  // Every worker may wait on Qdrant: a hanging Qdrant would stall the Redis-only routes.
+  const auto all = load(
+      "http:\n  worker_threads: 4\nqdrant:\n  url: https://q.example\n"
+      "  max_concurrent_requests: 4\n");
+  EXPECT_THAT(config_warnings(all), Contains(HasSubstr("qdrant.max_concurrent_requests (4)")));
+}
+
 TEST(ConfigIngest, DeadLetterStreamFollowsEachStreamUnlessSet) {
   ingest_config ingest;
   EXPECT_EQ(dead_letter_stream_for(ingest, "io:{events}"), "io:{events}:dead-letter");

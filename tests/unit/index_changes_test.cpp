@@ -128,7 +128,27 @@ TEST(IndexChanges, ReportJsonGroupsOperationsByOutcome) {
       "failed": [{"field_name": "f", "action": "create", "type": "keyword",
                   "field_schema": {"type": "keyword", "is_tenant": true},
                   "error": "HTTP 400: Bad request"}],
-      "unknown": [], "not_attempted": []})"));
+      "unknown": [], "not_sent": [], "not_attempted": []})"));
+}
+
+// A call that never reached Qdrant (connection refused, circuit breaker open) leaves the index
+// list as it was and has nothing to undo: Qdrant certainly does not have its result.
+TEST(IndexChanges, NotSentOperationsChangeNothingAndNeedNoUndo) {
+  const std::vector<operation_report> reports{
+      report(index_action::create, index("a", index_type::keyword), operation_outcome::applied),
+      report(index_action::delete_, index("b", index_type::integer), operation_outcome::not_sent),
+      report(index_action::recreate, index("c", index_type::keyword, k_tenant),
+             operation_outcome::not_sent)};
+  const auto folded =
+      fold_reports({index("b", index_type::integer), index("c", index_type::keyword)}, reports);
+  EXPECT_EQ(folded, (std::vector<payload_index_config>{index("b", index_type::integer),
+                                                       index("c", index_type::keyword),
+                                                       index("a", index_type::keyword)}));
+  const auto undo = restore_operations(reports, {});
+  ASSERT_EQ(undo.size(), 1u);
+  EXPECT_EQ(undo[0].index.field_name, "a");
+  EXPECT_EQ(to_json(reports).at("not_sent").as_array().size(), 2u);
+  EXPECT_FALSE(all_applied(reports));
 }
 
 // Qdrant's `acknowledged` and `wait_timeout` answers say the operation is not finished: the

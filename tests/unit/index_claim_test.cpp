@@ -146,6 +146,20 @@ TEST(IndexClaim, ALeaseLostAfterTheBuildRecordsThatQdrantKeepsIt) {
   EXPECT_NE(step.error.find("next leader adopts it"), std::string::npos) << step.error;
 }
 
+TEST(IndexClaim, AClaimQdrantRefusedUnsentIsLeftForTheNextRun) {
+  auto write = written(write_status::qdrant_unavailable);
+  write.qdrant_failure =
+      qdrant_error{qdrant_error::kind::circuit_open, 0, "the circuit breaker is open", false,
+                   std::chrono::seconds(5)};
+  const auto [step, lost] = record(write);
+  EXPECT_FALSE(lost);
+  EXPECT_EQ(step.result, field_result::not_attempted);
+  EXPECT_NE(step.error.find("next run tries it again"), std::string::npos) << step.error;
+  ASSERT_TRUE(step.qdrant);
+  EXPECT_EQ(step.qdrant->at("error").at("kind"), "circuit_open");
+  EXPECT_EQ(step.qdrant->at("error").at("request_sent"), false);
+}
+
 TEST(IndexClaim, AnUnchangedWriteReadsAsTheClaimsReason) {
   for (const auto& [what, result] : std::vector<std::pair<index_claim::kind, field_result>>{
            {index_claim::kind::already_listed, field_result::skipped},

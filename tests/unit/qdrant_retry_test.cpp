@@ -97,6 +97,32 @@ TEST(QdrantRetryTest, OutcomeLabelsAreBounded) {
   EXPECT_EQ(outcome_label(&tls), "tls");
 }
 
+// A call no attempt of which reached Qdrant says so: the one outcome known to change nothing.
+TEST(QdrantRetryTest, ACallThatNeverReachedQdrantIsLabelledNotSent) {
+  qdrant_error refused{kind::unreachable, 0, "cannot connect to Qdrant at 127.0.0.1:1"};
+  refused.request_sent = false;
+  qdrant_error connect_timeout{kind::timeout, 0, "connecting took longer than 1000 ms"};
+  connect_timeout.request_sent = false;
+  const qdrant_error broken{kind::unreachable, 0, "connection failed before a complete answer"};
+  EXPECT_EQ(outcome_label(&refused), "not_sent");
+  EXPECT_EQ(outcome_label(&connect_timeout), "not_sent");
+  EXPECT_EQ(outcome_label(&broken), "unreachable");
+  EXPECT_EQ(describe(refused), "not sent: cannot connect to Qdrant at 127.0.0.1:1");
+  EXPECT_EQ(describe(broken), "connection failed before a complete answer");
+  EXPECT_EQ(describe(status_error(503)).rfind("HTTP 503", 0), 0u);
+}
+
+TEST(QdrantRetryTest, CallsRefusedBeforeSendingAreNeitherRetriedNorSent) {
+  qdrant_error open{kind::circuit_open, 0, "not sent: the circuit breaker is open"};
+  open.request_sent = false;
+  EXPECT_FALSE(open.transient());
+  EXPECT_TRUE(open.not_admitted());
+  EXPECT_FALSE(should_retry(operation::collection_info, open));
+  EXPECT_EQ(describe(open), "not sent: the circuit breaker is open");  // said once
+  EXPECT_EQ(to_string(kind::circuit_open), "circuit_open");
+  EXPECT_EQ(to_string(kind::concurrency_limit), "concurrency_limit");
+}
+
 TEST(QdrantRetryTest, OperationNames) {
   EXPECT_EQ(to_string(operation::server_version), "server_version");
   EXPECT_EQ(to_string(operation::collection_info), "collection_info");

@@ -112,5 +112,18 @@ TEST(PercentDecode, PlusIsSpaceOnlyWhenAsked) {
   EXPECT_EQ(percent_decode("%5Bx%5D", false).value(), "[x]");
 }
 
+TEST(RouteEffects, SafeMethodsChangeNothingAndOthersAreAwaitedOnceStartedUnlessTheySayOtherwise) {
+  const route get{verb::get, "/x", permission::read, ok};
+  const route post{verb::post, "/x", permission::write, ok};
+  const route gated{verb::patch,   "/x", permission::write, ok, execution::worker_pool,
+                    effects::gated};
+  const route read_by_post{verb::post,   "/x/list", permission::read, ok, execution::worker_pool,
+                           effects::none};
+  EXPECT_EQ(effects_of(get), effects::none);
+  EXPECT_EQ(effects_of(post), effects::at_start);
+  EXPECT_EQ(effects_of(gated), effects::gated);
+  EXPECT_EQ(effects_of(read_by_post), effects::none);
+}
+
 }  // namespace
 }  // namespace index_optimizer::http
