@@ -53,7 +53,7 @@
 #include "config/config.hpp"
 #include "config/endpoints.hpp"
 #include "ingest/ingest_service.hpp"
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "redis/redis_connection.hpp"
 #include "window_store/window_store.hpp"
 

@@ -11,7 +11,7 @@
 #include "filter_decoder/event_decoder.hpp"
 #include "filter_invariants.hpp"
 #include "fuzz_entry_points.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer::fuzz {
 namespace {

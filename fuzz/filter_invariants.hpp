@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/index_type.hpp"
 #include "filter_decoder/decode_limits.hpp"
 #include "filter_decoder/decode_reason.hpp"
 #include "filter_decoder/event_decoder.hpp"
@@ -22,8 +23,7 @@
 #include "filter_decoder/json_sample.hpp"
 #include "filter_decoder/value_types.hpp"
 #include "fuzz_entry_points.hpp"
-#include "index_type/index_type.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer::fuzz {
 

@@ -11,13 +11,13 @@
 #include <variant>
 #include <vector>
 
+#include "base/validation_error.hpp"
 #include "fuzz_entry_points.hpp"
 #include "namespace_api/namespace_listing.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/namespace_requests.hpp"
 #include "namespace_model/namespace_update.hpp"
 #include "namespace_model/protected_indexes.hpp"
-#include "validation_error/validation_error.hpp"
 
 namespace index_optimizer::fuzz {
 namespace {

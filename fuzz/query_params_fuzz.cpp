@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "analytics_api/index_analytics.hpp"
+#include "base/validation_error.hpp"
 #include "config/config.hpp"
 #include "fuzz_entry_points.hpp"
 #include "http/router.hpp"
 #include "namespace_api/namespace_listing.hpp"
 #include "namespace_model/namespace_model.hpp"
-#include "percent_encoding/percent_encoding.hpp"
-#include "utf8_text/utf8_text.hpp"
-#include "validation_error/validation_error.hpp"
+#include "text/percent_encoding.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer::fuzz {
 namespace {

@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "analytics_api/index_analytics.hpp"
-#include "expiring_cache/refreshed_value.hpp"
-#include "logging/logger.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "base/refreshed_value.hpp"
+#include "ops/logger.hpp"
+#include "text/utf8_text.hpp"
 #include "window_store/window_store.hpp"
 
 namespace index_optimizer {

@@ -6,9 +6,9 @@
 #include <charconv>
 #include <limits>
 
+#include "base/string_map.hpp"
 #include "namespace_model/protected_indexes.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
-#include "string_map/string_map.hpp"
+#include "text/rfc3339_time.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "base/validation_error.hpp"
 #include "config/config.hpp"
 #include "namespace_model/namespace_model.hpp"
-#include "validation_error/validation_error.hpp"
 #include "window_store/window_spec.hpp"
 #include "window_store/window_stats.hpp"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth_types/auth_types.hpp"
+#include "auth/auth_types.hpp"
 
 namespace index_optimizer {
 

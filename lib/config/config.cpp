@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "config/key_table.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 extern char** environ;
 

@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "auth_types/auth_types.hpp"
+#include "auth/auth_types.hpp"
 #include "config/config_values.hpp"
 #include "config/endpoints.hpp"
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 

@@ -1,6 +1,6 @@
 #include "config/endpoints.hpp"
 
-#include "percent_encoding/percent_encoding.hpp"
+#include "text/percent_encoding.hpp"
 
 #include <arpa/inet.h>
 

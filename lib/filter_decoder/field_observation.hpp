@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/index_type.hpp"
 #include "filter_decoder/condition_kind.hpp"
-#include "index_type/index_type.hpp"
 
 namespace index_optimizer {
 

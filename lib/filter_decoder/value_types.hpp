@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-#include "index_type/index_type.hpp"
+#include "base/index_type.hpp"
 
 namespace index_optimizer {
 

@@ -1,6 +1,6 @@
 #include "filter_decoder/walk_context.hpp"
 #include "filter_decoder/value_types.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 #include <algorithm>
 #include <string>

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 namespace index_optimizer::http {
 

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "auth_types/auth_types.hpp"
-#include "effects_gate/effects_gate.hpp"
+#include "auth/auth_types.hpp"
+#include "base/effects_gate.hpp"
 
 namespace index_optimizer::http {
 

@@ -1,7 +1,7 @@
 #include "http/router.hpp"
 
-#include "percent_encoding/percent_encoding.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/percent_encoding.hpp"
+#include "text/utf8_text.hpp"
 
 #include <stdexcept>
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "auth_types/auth_types.hpp"
+#include "auth/auth_types.hpp"
 #include "http/api_message.hpp"
 
 namespace index_optimizer::http {

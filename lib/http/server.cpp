@@ -14,10 +14,10 @@
 #include <boost/json/object.hpp>
 #include <optional>
 
+#include "base/validation_error.hpp"
 #include "http/media_type.hpp"
-#include "logging/log_limiter.hpp"
-#include "logging/logger.hpp"
-#include "validation_error/validation_error.hpp"
+#include "ops/log_limiter.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer::http {
 

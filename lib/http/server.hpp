@@ -23,7 +23,7 @@
 #include "http/connection_slots.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
-#include "logging/log_throttle.hpp"
+#include "ops/log_throttle.hpp"
 
 namespace index_optimizer::http {
 

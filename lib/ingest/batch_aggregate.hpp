@@ -10,13 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "base/string_map.hpp"
 #include "filter_decoder/decode_reason.hpp"
 #include "filter_decoder/event_decoder.hpp"
 #include "ingest/dead_letter.hpp"
 #include "ingest/field_delta.hpp"
 #include "ingest/stream_entries.hpp"
 #include "ingest/writer_sums.hpp"
-#include "string_map/string_map.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 #include "window_store/window_stats.hpp"

@@ -1,6 +1,6 @@
 #include "ingest/data_loss_monitor.hpp"
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 

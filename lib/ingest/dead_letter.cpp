@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "auth_types/auth_types.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "auth/auth_types.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer {
 namespace {

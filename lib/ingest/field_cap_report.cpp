@@ -1,6 +1,6 @@
 #include "ingest/field_cap_report.hpp"
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 

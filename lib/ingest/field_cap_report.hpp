@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/string_map.hpp"
 #include "ingest/commit_script.hpp"
 #include "ingest/ingest_metrics.hpp"
-#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "string_map/string_map.hpp"
+#include "base/string_map.hpp"
 #include "window_store/bucket_log.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_stats.hpp"

@@ -4,7 +4,7 @@
 
 #include "ingest/ingest_metrics.hpp"
 #include "ingest/stream_consumer.hpp"
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "redis/redis_connection.hpp"
 
 namespace index_optimizer {

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "health/health_registry.hpp"
 #include "ingest/data_loss_monitor.hpp"
 #include "ingest/redis_memory_guard.hpp"
+#include "ops/health_registry.hpp"
 
 namespace index_optimizer {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/string_map.hpp"
 #include "redis/redis_connection.hpp"
-#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "health/health_registry.hpp"
+#include "ops/health_registry.hpp"
 
 namespace index_optimizer {
 

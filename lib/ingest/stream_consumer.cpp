@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ingest/commit_script.hpp"
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "redis/owned_key.hpp"
 #include "window_store/window_keys.hpp"
 #include "window_store/window_store.hpp"

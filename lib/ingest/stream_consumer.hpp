@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "base/backoff.hpp"
 #include "config/config.hpp"
 #include "filter_decoder/event_decoder.hpp"
 #include "ingest/batch_aggregate.hpp"
@@ -20,7 +21,6 @@
 #include "ingest/redis_memory_guard.hpp"
 #include "ingest/sample_tracker.hpp"
 #include "ingest/stream_entries.hpp"
-#include "redis/reconnect_backoff.hpp"
 #include "redis/redis_connection.hpp"
 
 namespace index_optimizer {

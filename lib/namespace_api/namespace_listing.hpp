@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/validation_error.hpp"
 #include "namespace_model/namespace_list.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/namespace_requests.hpp"
-#include "validation_error/validation_error.hpp"
 
 namespace index_optimizer {
 

@@ -6,9 +6,7 @@
 #include <chrono>
 #include <utility>
 
-#include "expiring_cache/expiring_cache.hpp"
-#include "logging/log_limiter.hpp"
-#include "logging/logger.hpp"
+#include "base/expiring_cache.hpp"
 #include "namespace_api/entity_tag.hpp"
 #include "namespace_api/namespace_listing.hpp"
 #include "namespace_api/openapi_document.hpp"
@@ -17,6 +15,8 @@
 #include "namespace_model/namespace_requests.hpp"
 #include "namespace_model/namespace_update.hpp"
 #include "namespace_model/protected_indexes.hpp"
+#include "ops/log_limiter.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -12,7 +12,7 @@
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_registry.hpp"
 #include "namespace_writer/namespace_writer.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 #include "redis/redis_pool.hpp"
 
 namespace index_optimizer {

@@ -1,6 +1,6 @@
 #include "namespace_model/json_checks.hpp"
 
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 #include <algorithm>
 #include <cmath>

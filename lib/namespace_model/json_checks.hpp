@@ -4,7 +4,7 @@
 // Each check appends the error Pydantic would report (same `type`, same message wording) and
 // returns nullopt/nullptr, so a parser can keep going and report every bad field at once.
 
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -1,7 +1,7 @@
 #include "namespace_model/namespace_model.hpp"
 
 #include "namespace_model/json_checks.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 #include <array>
 #include <limits>

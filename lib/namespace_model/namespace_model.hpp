@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/validation_error.hpp"
 #include "namespace_model/payload_index_config.hpp"
-#include "validation_error/validation_error.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -2,7 +2,7 @@
 
 #include "namespace_model/json_checks.hpp"
 #include "namespace_model/qdrant_json_path.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "index_type/index_type.hpp"
-#include "validation_error/validation_error.hpp"
+#include "base/index_type.hpp"
+#include "base/validation_error.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

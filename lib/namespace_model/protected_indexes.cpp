@@ -1,6 +1,6 @@
 #include "namespace_model/protected_indexes.hpp"
 
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 #include <algorithm>
 

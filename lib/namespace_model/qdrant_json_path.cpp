@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer {
 

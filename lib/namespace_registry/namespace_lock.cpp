@@ -9,7 +9,7 @@
 #include <stop_token>
 #include <thread>
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "redis/owned_key.hpp"
 
 namespace index_optimizer {

@@ -7,8 +7,8 @@
 #include <array>
 #include <exception>
 
-#include "logging/logger.hpp"
 #include "namespace_model/namespace_id.hpp"
+#include "ops/logger.hpp"
 #include "redis/redis_script.hpp"
 
 namespace index_optimizer {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/string_map.hpp"
 #include "namespace_model/namespace_model.hpp"
-#include "string_map/string_map.hpp"
 
 namespace index_optimizer {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "value_or_error/value_or_error.hpp"
+#include "base/value_or_error.hpp"
 
 namespace index_optimizer {
 

@@ -14,7 +14,7 @@
 
 #include "namespace_model/namespace_update.hpp"
 #include "namespace_model/payload_index_config.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 namespace {

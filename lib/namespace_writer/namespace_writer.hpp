@@ -12,15 +12,15 @@
 #include <variant>
 #include <vector>
 
+#include "base/effects_gate.hpp"
+#include "base/validation_error.hpp"
 #include "config/config.hpp"
-#include "effects_gate/effects_gate.hpp"
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/protected_indexes.hpp"
 #include "namespace_registry/namespace_lock.hpp"
 #include "namespace_registry/namespace_registry.hpp"
 #include "namespace_writer/index_changes.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
-#include "validation_error/validation_error.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 

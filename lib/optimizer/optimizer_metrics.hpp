@@ -8,7 +8,7 @@
 
 #include <chrono>
 
-#include "index_type/index_type.hpp"
+#include "base/index_type.hpp"
 #include "optimizer/run_record.hpp"
 
 namespace index_optimizer {

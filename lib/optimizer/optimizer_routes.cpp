@@ -4,11 +4,11 @@
 
 #include <array>
 
-#include "logging/logger.hpp"
 #include "namespace_api/namespace_listing.hpp"
 #include "namespace_model/json_checks.hpp"
 #include "namespace_model/namespace_list.hpp"
 #include "namespace_model/namespace_requests.hpp"
+#include "ops/logger.hpp"
 #include "optimizer/run_record.hpp"
 
 namespace index_optimizer {

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/validation_error.hpp"
 #include "http/router.hpp"
 #include "optimizer/optimizer_service.hpp"
-#include "validation_error/validation_error.hpp"
 
 namespace index_optimizer {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "logging/logger.hpp"
 #include "namespace_model/namespace_update.hpp"
+#include "ops/logger.hpp"
 #include "optimizer/index_claim.hpp"
 #include "optimizer/window_evidence.hpp"
 #include "window_store/window_store.hpp"

@@ -15,7 +15,7 @@
 #include "optimizer_store/lease_keeper.hpp"
 #include "optimizer_store/optimizer_keys.hpp"
 #include "optimizer_store/run_history.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 #include "redis/redis_pool.hpp"
 
 namespace index_optimizer {

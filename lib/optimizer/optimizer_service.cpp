@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <random>
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "optimizer_store/leader_lease.hpp"
 #include "optimizer_store/run_schedule.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 namespace index_optimizer {
 namespace {

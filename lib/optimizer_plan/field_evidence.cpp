@@ -3,7 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "base/index_type.hpp"
 #include "filter_decoder/condition_kind.hpp"
-#include "index_type/index_type.hpp"
 
 namespace index_optimizer {
 

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -4,9 +4,9 @@
 #include <set>
 #include <utility>
 
-#include "glob_pattern/glob_pattern.hpp"
 #include "namespace_model/protected_indexes.hpp"
 #include "optimizer_plan/index_choice.hpp"
+#include "text/glob_pattern.hpp"
 
 namespace index_optimizer {
 namespace {

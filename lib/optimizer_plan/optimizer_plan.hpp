@@ -17,7 +17,7 @@
 #include "namespace_model/namespace_model.hpp"
 #include "namespace_model/payload_index_config.hpp"
 #include "optimizer_plan/field_evidence.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 

@@ -1,6 +1,6 @@
 #include "optimizer_store/lease_keeper.hpp"
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 namespace index_optimizer {
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 #include "qdrant_client/qdrant_response.hpp"
 #include "qdrant_client/qdrant_target.hpp"
 

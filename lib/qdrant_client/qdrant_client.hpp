@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "logging/log_limiter.hpp"
+#include "ops/log_limiter.hpp"
 #include "qdrant_client/circuit_breaker.hpp"
-#include "qdrant_client/qdrant_bulkhead.hpp"
 #include "qdrant_client/qdrant_connection.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
 #include "qdrant_client/qdrant_metrics.hpp"
 #include "qdrant_client/qdrant_retry.hpp"
+#include "qdrant_port/qdrant_bulkhead.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 

@@ -15,7 +15,7 @@
 #include <variant>
 
 #include "config/endpoints.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer::qdrant {
 

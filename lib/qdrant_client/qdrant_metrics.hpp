@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "qdrant_client/circuit_breaker.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
 #include "qdrant_client/qdrant_retry.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer::qdrant {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 // Qdrant's answers as values: the success and error envelopes, and the result shapes of the
 // operations the client sends. Pure, so every shape (and every malformed one) is unit-tested

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string_view>
 
-#include "qdrant_client/qdrant_gateway.hpp"
-#include "redis/reconnect_backoff.hpp"
+#include "base/backoff.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 // When and how long the Qdrant client waits before trying a failed call again. Pure: the client
 // asks these functions and sleeps; tests check the decisions without a clock.

@@ -4,7 +4,7 @@
 #include <system_error>
 #include <type_traits>
 
-#include "value_or_error/value_or_error.hpp"
+#include "base/value_or_error.hpp"
 
 namespace index_optimizer {
 

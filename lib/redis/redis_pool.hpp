@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "redis/reconnect_backoff.hpp"
+#include "base/backoff.hpp"
 #include "redis/redis_connection.hpp"
 #include "redis/redis_endpoint.hpp"
 

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/index_type.hpp"
+#include "base/string_map.hpp"
 #include "filter_decoder/condition_kind.hpp"
-#include "index_type/index_type.hpp"
-#include "string_map/string_map.hpp"
 #include "window_store/latency_histogram.hpp"
 #include "window_store/window_spec.hpp"
 

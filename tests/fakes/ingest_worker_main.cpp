@@ -12,7 +12,7 @@
 
 #include "config/config.hpp"
 #include "ingest/ingest_service.hpp"
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 int main(int argc, char** argv) {
   using namespace index_optimizer;

@@ -9,10 +9,10 @@
 #include <set>
 
 #include "fakes/fake_qdrant.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
 #include "support/wait.hpp"
+#include "text/rfc3339_time.hpp"
 
 namespace index_optimizer::testing {
 namespace {

@@ -21,7 +21,7 @@
 #include "http/server.hpp"
 #include "namespace_api/namespace_routes.hpp"
 #include "namespace_model/protected_indexes.hpp"
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 #include "support/http_client.hpp"
 #include "support/redis_server.hpp"
 

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/index_type.hpp"
 #include "config/config.hpp"
 #include "filter_decoder/condition_kind.hpp"
 #include "filter_decoder/decode_reason.hpp"
-#include "index_type/index_type.hpp"
 #include "redis/redis_connection.hpp"
 
 namespace index_optimizer::testing {

@@ -7,7 +7,7 @@
 
 #include "ingest/dead_letter.hpp"
 #include "ingest/dead_letter_replay.hpp"
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -1,4 +1,4 @@
-#include "expiring_cache/expiring_cache.hpp"
+#include "base/expiring_cache.hpp"
 
 #include <gtest/gtest.h>
 

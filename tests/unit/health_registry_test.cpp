@@ -1,4 +1,4 @@
-#include "health/health_registry.hpp"
+#include "ops/health_registry.hpp"
 
 #include <gtest/gtest.h>
 

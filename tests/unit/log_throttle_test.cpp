@@ -1,4 +1,4 @@
-#include "logging/log_throttle.hpp"
+#include "ops/log_throttle.hpp"
 
 #include <gtest/gtest.h>
 

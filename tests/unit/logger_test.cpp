@@ -1,4 +1,4 @@
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "namespace_model/namespace_list.hpp"
 #include "namespace_model/namespace_requests.hpp"
 #include "namespace_test_support.hpp"
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // Shared by the namespace_model unit tests and the namespace API integration tests: JSON
 // literals and error-location shorthands.
 
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

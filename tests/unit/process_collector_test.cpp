@@ -1,4 +1,4 @@
-#include "metrics/process_collector.hpp"
+#include "ops/process_collector.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "redis/reconnect_backoff.hpp"
+#include "base/backoff.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -1,4 +1,4 @@
-#include "expiring_cache/refreshed_value.hpp"
+#include "base/refreshed_value.hpp"
 
 #include <gtest/gtest.h>
 

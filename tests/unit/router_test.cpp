@@ -1,6 +1,6 @@
 #include "http/router.hpp"
 
-#include "percent_encoding/percent_encoding.hpp"
+#include "text/percent_encoding.hpp"
 
 #include <gtest/gtest.h>
 

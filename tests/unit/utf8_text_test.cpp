@@ -1,4 +1,4 @@
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "effects_gate/effects_gate.hpp"
+#include "base/effects_gate.hpp"
 
 namespace index_optimizer {
 

@@ -1,4 +1,4 @@
-#include "qdrant_client/qdrant_gateway.hpp"
+#include "qdrant_port/qdrant_gateway.hpp"
 
 namespace index_optimizer {
 

@@ -3,7 +3,7 @@
 # char::is_alphanumeric accepts (the Alphabetic property, or general category Nd, Nl or No), from
 # this Perl's Unicode tables (Debian 12: Unicode 14.0). Qdrant's JSON-path keys use that
 # predicate (docs/namespace-model.md, "Field paths").
-#   perl lib/utf8_text/unicode_alphanumeric.pl > lib/utf8_text/unicode_alphanumeric.cpp
+#   perl lib/text/unicode_alphanumeric.pl > lib/text/unicode_alphanumeric.cpp
 use strict;
 use warnings;
 use Unicode::UCD ();
@@ -25,10 +25,10 @@ my $version = Unicode::UCD::UnicodeVersion();
 my $count = @ranges;
 print <<"HEAD";
 // Generated from Perl's Unicode $version tables; do not edit. Regenerate with
-//   perl lib/utf8_text/unicode_alphanumeric.pl > lib/utf8_text/unicode_alphanumeric.cpp
+//   perl lib/text/unicode_alphanumeric.pl > lib/text/unicode_alphanumeric.cpp
 #include <array>
 
-#include "utf8_text/unicode_tables.hpp"
+#include "text/unicode_tables.hpp"
 
 namespace index_optimizer::unicode_tables {
 namespace {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <variant>
 
-#include "qdrant_client/qdrant_bulkhead.hpp"
+#include "qdrant_port/qdrant_bulkhead.hpp"
 
 namespace index_optimizer {
 

@@ -1,4 +1,4 @@
-#include "logging/log_limiter.hpp"
+#include "ops/log_limiter.hpp"
 
 namespace index_optimizer {
 

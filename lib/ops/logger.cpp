@@ -1,4 +1,4 @@
-#include "logging/logger.hpp"
+#include "ops/logger.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "index_type/index_type.hpp"
+#include "base/index_type.hpp"
 
 #include <array>
 #include <utility>

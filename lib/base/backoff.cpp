@@ -1,4 +1,4 @@
-#include "redis/reconnect_backoff.hpp"
+#include "base/backoff.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include "string_map/string_map.hpp"
+#include "base/string_map.hpp"
 
 namespace index_optimizer {
 

@@ -1,4 +1,4 @@
-#include "rfc3339_time/rfc3339_time.hpp"
+#include "text/rfc3339_time.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // Generated from Perl's Unicode 14.0.0 tables; do not edit. Regenerate with
-//   perl lib/utf8_text/unicode_alphanumeric.pl > lib/utf8_text/unicode_alphanumeric.cpp
+//   perl lib/text/unicode_alphanumeric.pl > lib/text/unicode_alphanumeric.cpp
 #include <array>
 
-#include "utf8_text/unicode_tables.hpp"
+#include "text/unicode_tables.hpp"
 
 namespace index_optimizer::unicode_tables {
 namespace {

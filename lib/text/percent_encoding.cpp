@@ -1,4 +1,4 @@
-#include "percent_encoding/percent_encoding.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace index_optimizer {
 namespace {

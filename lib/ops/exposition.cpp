@@ -1,4 +1,4 @@
-#include "metrics/exposition.hpp"
+#include "ops/exposition.hpp"
 
 #include <prometheus/text_serializer.h>
 

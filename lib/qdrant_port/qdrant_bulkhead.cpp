@@ -1,4 +1,4 @@
-#include "qdrant_client/qdrant_bulkhead.hpp"
+#include "qdrant_port/qdrant_bulkhead.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "validation_error/validation_error.hpp"
+#include "base/validation_error.hpp"
 
 #include <boost/json/serialize.hpp>
 

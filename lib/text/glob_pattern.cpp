@@ -1,4 +1,4 @@
-#include "glob_pattern/glob_pattern.hpp"
+#include "text/glob_pattern.hpp"
 
 #include <algorithm>
 

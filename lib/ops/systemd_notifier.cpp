@@ -1,4 +1,4 @@
-#include "systemd_notify/systemd_notifier.hpp"
+#include "ops/systemd_notifier.hpp"
 
 #include <systemd/sd-daemon.h>
 

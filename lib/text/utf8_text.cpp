@@ -1,9 +1,9 @@
-#include "utf8_text/utf8_text.hpp"
+#include "text/utf8_text.hpp"
 
 #include <algorithm>
 #include <iterator>
 
-#include "utf8_text/unicode_tables.hpp"
+#include "text/unicode_tables.hpp"
 
 namespace index_optimizer {
 namespace {

@@ -1,4 +1,4 @@
-#include "auth_types/auth_types.hpp"
+#include "auth/auth_types.hpp"
 
 #include <openssl/evp.h>
 
