@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "namespace_api/namespace_listing.hpp"
+#include "http/list_page.hpp"
 #include "namespace_model/json_checks.hpp"
 #include "namespace_model/namespace_list.hpp"
 #include "namespace_model/namespace_requests.hpp"
